@@ -1,0 +1,39 @@
+package dev.carapace.tdx.quote;
+
+import dev.carapace.tdx.Bytes;
+
+/**
+ * An SGX enclave report body (384 bytes); in a TDX quote, the report of the TD quoting enclave.
+ * Reserved fields are kept so that encoding round-trips byte for byte.
+ */
+public record EnclaveReportBody(
+    Bytes cpuSvn,
+    long miscSelect,
+    Bytes reserved1,
+    Bytes attributes,
+    Bytes mrEnclave,
+    Bytes reserved2,
+    Bytes mrSigner,
+    Bytes reserved3,
+    int isvProdId,
+    int isvSvn,
+    Bytes reserved4,
+    Bytes reportData) {
+
+  public static final int SIZE = 384;
+
+  public EnclaveReportBody {
+    Fields.exactly(cpuSvn, 16, "cpuSvn");
+    Fields.u32(miscSelect, "miscSelect");
+    Fields.exactly(reserved1, 28, "reserved1");
+    Fields.exactly(attributes, 16, "attributes");
+    Fields.exactly(mrEnclave, 32, "mrEnclave");
+    Fields.exactly(reserved2, 32, "reserved2");
+    Fields.exactly(mrSigner, 32, "mrSigner");
+    Fields.exactly(reserved3, 96, "reserved3");
+    Fields.u16(isvProdId, "isvProdId");
+    Fields.u16(isvSvn, "isvSvn");
+    Fields.exactly(reserved4, 60, "reserved4");
+    Fields.exactly(reportData, 64, "reportData");
+  }
+}
