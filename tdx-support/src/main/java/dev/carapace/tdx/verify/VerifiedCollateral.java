@@ -1,0 +1,55 @@
+package dev.carapace.tdx.verify;
+
+import dev.carapace.tdx.pcs.Collateral;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Collateral whose signatures have been checked against the verifier's trust anchors: TCB Info
+ * and QE Identity by the TCB signing certificate, the root CRL by the root, the PCK CRL by its
+ * CA. Validity dates are not part of this check; {@link QuoteVerifier} applies them at each
+ * verification, so a {@code VerifiedCollateral} may be cached and reused until
+ * {@link #earliestExpiry()}. Only {@link QuoteVerifier} creates instances. Immutable.
+ */
+public final class VerifiedCollateral {
+  private final Collateral collateral;
+  private final X509Certificate tcbSigningCert;
+  private final X509Certificate qeIdentitySigningCert;
+  private final X509Certificate pckCrlIssuer;
+  private final TrustAnchors anchors;
+
+  VerifiedCollateral(Collateral collateral, X509Certificate tcbSigningCert,
+      X509Certificate qeIdentitySigningCert, X509Certificate pckCrlIssuer, TrustAnchors anchors) {
+    this.collateral = Objects.requireNonNull(collateral, "collateral");
+    this.tcbSigningCert = Objects.requireNonNull(tcbSigningCert, "tcbSigningCert");
+    this.qeIdentitySigningCert =
+        Objects.requireNonNull(qeIdentitySigningCert, "qeIdentitySigningCert");
+    this.pckCrlIssuer = Objects.requireNonNull(pckCrlIssuer, "pckCrlIssuer");
+    this.anchors = Objects.requireNonNull(anchors, "anchors");
+  }
+
+  public Collateral collateral() {
+    return collateral;
+  }
+
+  public Instant earliestExpiry() {
+    return collateral.earliestExpiry();
+  }
+
+  X509Certificate tcbSigningCert() {
+    return tcbSigningCert;
+  }
+
+  X509Certificate qeIdentitySigningCert() {
+    return qeIdentitySigningCert;
+  }
+
+  X509Certificate pckCrlIssuer() {
+    return pckCrlIssuer;
+  }
+
+  TrustAnchors anchors() {
+    return anchors;
+  }
+}
