@@ -67,7 +67,8 @@ public final class EventLogParser {
     long mrIndex = r.u32("Spec ID event MR index");
     long type = r.u32("Spec ID event type");
     if (type != EventType.EV_NO_ACTION.value()) {
-      throw malformedSpec("first event must be EV_NO_ACTION (3), found 0x" + Long.toHexString(type));
+      throw malformedSpec(
+          "first event must be EV_NO_ACTION (3), found 0x" + Long.toHexString(type));
     }
     Bytes legacyDigest = r.bytes(SpecIdEvent.LEGACY_DIGEST_SIZE, "Spec ID event digest");
     long size = r.u32("Spec ID event size");
