@@ -7,20 +7,47 @@ import dev.carapace.tdx.pcs.PckCa;
 import dev.carapace.tdx.pcs.PckCertExtensions;
 import dev.carapace.tdx.verify.QuoteVerificationException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.Provider;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A PCK certificate chain whose signatures, names and anchor have been checked (validity dates
  * are checked per verification, since they depend on the time).
+ *
+ * @param leafKey the PCK certificate's public key, in the verifier's provider's key type
+ * @param verifiedQeReports QE report ‖ signature encodings already verified under leafKey
  */
 record PckChain(
     X509Certificate leaf,
+    PublicKey leafKey,
     X509Certificate intermediate,
     X509Certificate root,
     PckCertExtensions extensions,
-    PckCa ca) {
+    PckCa ca,
+    Set<Bytes> verifiedQeReports) {
+  private static final int QE_REPORT_CACHE_LIMIT = 64;
+
+  /**
+   * Remembers that {@code qeReportAndSignature} verified under {@link #leafKey}; a platform's QE
+   * report rarely changes, so later quotes skip that signature check. Exact-bytes keyed.
+   */
+  void rememberVerifiedQeReport(Bytes qeReportAndSignature) {
+    if (verifiedQeReports.size() >= QE_REPORT_CACHE_LIMIT) {
+      verifiedQeReports.clear();
+    }
+    verifiedQeReports.add(qeReportAndSignature);
+  }
+
+  boolean isVerifiedQeReport(Bytes qeReportAndSignature) {
+    return verifiedQeReports.contains(qeReportAndSignature);
+  }
 
   static PckChain validate(Bytes pemBytes, TrustAnchors anchors, Provider provider)
       throws QuoteVerificationException {
@@ -65,6 +92,15 @@ record PckChain(
     }
     String caName = Certificates.commonName(ca);
     PckCa which = caName.contains("Processor") ? PckCa.PROCESSOR : PckCa.PLATFORM;
-    return new PckChain(leaf, ca, root, ext, which);
+    PublicKey leafKey;
+    try {
+      // Converted once into the provider's own key type, so each QE report check skips it.
+      leafKey = KeyFactory.getInstance("EC", provider)
+          .generatePublic(new X509EncodedKeySpec(leaf.getPublicKey().getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new QuoteVerificationException(
+          Reason.PCK_CHAIN_MALFORMED, "PCK certificate key is not an EC key", e);
+    }
+    return new PckChain(leaf, leafKey, ca, root, ext, which, ConcurrentHashMap.newKeySet());
   }
 }

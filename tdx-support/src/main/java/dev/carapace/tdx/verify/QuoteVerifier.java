@@ -35,8 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (BouncyCastle); the trust anchors are only those passed in. The verifier never fetches
  * anything by itself: collateral comes from the caller or a {@link CollateralSource} it passes.
  *
- * <p>Thread-safe. Validated PCK chains are cached by their exact bytes (signatures only; validity
- * dates and revocation are checked on every call).
+ * <p>Thread-safe. Caches, all keyed by exact bytes and bounded: validated PCK chains (signatures
+ * and names only; validity dates and revocation are checked on every call), QE reports verified
+ * under a PCK key, and decoded attestation keys. The quote signature is checked on every call.
  */
 public final class QuoteVerifier {
   private static final int CHAIN_CACHE_LIMIT = 1024;
@@ -46,6 +47,7 @@ public final class QuoteVerifier {
   private final Provider provider;
   private final EcdsaP256 ecdsa;
   private final Map<Bytes, PckChain> chainCache = new ConcurrentHashMap<>();
+  private final Map<Bytes, PublicKey> attestationKeys = new ConcurrentHashMap<>();
   private volatile CachedCollateral lastCollateral;
 
   private record CachedCollateral(Collateral collateral, VerifiedCollateral verified) {}
@@ -105,10 +107,14 @@ public final class QuoteVerifier {
     Certificates.requireValidAt(chain.leaf(), now, "PCK certificate");
 
     EnclaveReportBody qeReport = sig.certification().qeReport();
-    if (!ecdsa.verify(chain.leaf().getPublicKey(), QuoteEncoder.encodeEnclaveReport(qeReport),
-        sig.certification().qeReportSignature())) {
-      throw new QuoteVerificationException(
-          Reason.QE_REPORT_SIGNATURE_INVALID, "QE report signature by the PCK key does not verify");
+    byte[] qeReportBytes = QuoteEncoder.encodeEnclaveReport(qeReport);
+    Bytes qeReportAndSignature = concat(qeReportBytes, sig.certification().qeReportSignature());
+    if (!chain.isVerifiedQeReport(qeReportAndSignature)) {
+      if (!ecdsa.verify(chain.leafKey(), qeReportBytes, sig.certification().qeReportSignature())) {
+        throw new QuoteVerificationException(Reason.QE_REPORT_SIGNATURE_INVALID,
+            "QE report signature by the PCK key does not verify");
+      }
+      chain.rememberVerifiedQeReport(qeReportAndSignature);
     }
     byte[] expected = new byte[64];
     sha256(sig.attestationKey(), sig.certification().qeAuthData(), expected);
@@ -116,13 +122,7 @@ public final class QuoteVerifier {
       throw new QuoteVerificationException(Reason.QE_REPORT_DATA_MISMATCH,
           "QE report data is not SHA-256(attestation key || QE auth data) || 32 zero bytes");
     }
-    PublicKey attestationKey;
-    try {
-      attestationKey = ecdsa.publicKey(sig.attestationKey());
-    } catch (GeneralSecurityException e) {
-      throw new QuoteVerificationException(
-          Reason.ATTESTATION_KEY_INVALID, "attestation key is not a P-256 point", e);
-    }
+    PublicKey attestationKey = attestationKey(sig.attestationKey());
     if (!ecdsa.verify(attestationKey, QuoteEncoder.signedRegion(quote), sig.quoteSignature())) {
       throw new QuoteVerificationException(
           Reason.QUOTE_SIGNATURE_INVALID, "quote signature by the attestation key does not verify");
@@ -221,6 +221,31 @@ public final class QuoteVerifier {
       chainCache.put(pem, chain);
     }
     return chain;
+  }
+
+  /** The attestation key as a provider key; cached, since a QE keeps its key across quotes. */
+  private PublicKey attestationKey(Bytes xy) throws QuoteVerificationException {
+    PublicKey key = attestationKeys.get(xy);
+    if (key == null) {
+      try {
+        key = ecdsa.publicKey(xy);
+      } catch (GeneralSecurityException e) {
+        throw new QuoteVerificationException(
+            Reason.ATTESTATION_KEY_INVALID, "attestation key is not a P-256 point", e);
+      }
+      if (attestationKeys.size() >= CHAIN_CACHE_LIMIT) {
+        attestationKeys.clear();
+      }
+      attestationKeys.put(xy, key);
+    }
+    return key;
+  }
+
+  private static Bytes concat(byte[] a, Bytes b) {
+    byte[] out = new byte[a.length + b.size()];
+    System.arraycopy(a, 0, out, 0, a.length);
+    b.copyTo(out, a.length);
+    return Bytes.copyOf(out);
   }
 
   private X509Certificate signingCert(List<X509Certificate> chain, String what)
