@@ -3,10 +3,7 @@ package dev.carapace.tdx.pcs;
 import dev.carapace.tdx.Bytes;
 import dev.carapace.tdx.pcs.CollateralException.Reason;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -15,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -44,11 +40,6 @@ public final class PcsCollateralSource implements CollateralSource {
       URI.create("https://certificates.trustedservices.intel.com/IntelSGXRootCA.der");
   /** PCCS's root CA CRL route (serves hex of the DER), relative to the base URL. */
   public static final String PCCS_ROOT_CA_CRL_PATH = "/sgx/certification/v4/rootcacrl";
-
-  static final String TCB_INFO_CHAIN = "TCB-Info-Issuer-Chain";
-  static final String TCB_INFO_CHAIN_V3 = "SGX-TCB-Info-Issuer-Chain";
-  static final String QE_IDENTITY_CHAIN = "SGX-Enclave-Identity-Issuer-Chain";
-  static final String PCK_CRL_CHAIN = "SGX-PCK-CRL-Issuer-Chain";
 
   /** The PCS {@code update} parameter: which TCB recovery event's collateral to serve. */
   public enum Update {
@@ -106,7 +97,7 @@ public final class PcsCollateralSource implements CollateralSource {
       throw new IllegalArgumentException("FMSPC must be 6 bytes, got " + fmspc.size());
     }
     CrlDoc pckCrl = cached(pckCrlUri(ca), CrlDoc.class,
-        (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body), chain(h, PCK_CRL_CHAIN)),
+        (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body), IssuerChainHeaders.chain(h, IssuerChainHeaders.PCK_CRL)),
         d -> nextUpdate(d.crl()));
     X509CRL rootCrl = cached(rootCaCrlUrl, CrlDoc.class,
         (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body), List.of()),
@@ -118,11 +109,12 @@ public final class PcsCollateralSource implements CollateralSource {
         throw new CollateralException(Reason.BAD_RESPONSE, tcbUri + " served TCB Info for FMSPC "
             + info.value().fmspc().toHex());
       }
-      return new TcbDoc(info, chain(h, TCB_INFO_CHAIN, TCB_INFO_CHAIN_V3));
+      return new TcbDoc(info, IssuerChainHeaders.chain(h,
+          IssuerChainHeaders.TCB_INFO, IssuerChainHeaders.TCB_INFO_V3));
     }, d -> d.tcbInfo().value().nextUpdate());
     QeDoc qe = cached(qeIdentityUri(), QeDoc.class,
         (body, h) -> new QeDoc(CollateralDocuments.parseQeIdentityResponse(body),
-            chain(h, QE_IDENTITY_CHAIN)),
+            IssuerChainHeaders.chain(h, IssuerChainHeaders.QE_IDENTITY)),
         d -> d.qeIdentity().value().nextUpdate());
     return new Collateral(pckCrl.chain(), rootCrl, pckCrl.crl(), tcb.chain(), tcb.tcbInfo(),
         qe.chain(), qe.qeIdentity());
@@ -169,32 +161,6 @@ public final class PcsCollateralSource implements CollateralSource {
     return crl.getNextUpdate() == null ? Instant.MIN : crl.getNextUpdate().toInstant();
   }
 
-  /** The issuer chain from the first present header among {@code names}. */
-  static List<X509Certificate> chain(HttpHeaders headers, String... names)
-      throws CollateralException {
-    for (String name : names) {
-      Optional<String> value = headers.firstValue(name);
-      if (value.isPresent()) {
-        return CollateralDocuments.parseCertificateChain(decodeChainHeader(value.get()));
-      }
-    }
-    throw new CollateralException(Reason.BAD_RESPONSE, "response lacks header " + names[0]);
-  }
-
-  /**
-   * Percent-decodes a PEM issuer-chain header as PCS encodes it ({@code %20}, {@code %0A},
-   * {@code %2B}...). A literal {@code +} stays {@code +} (it is base64), as in Intel's QPL.
-   */
-  static String decodeChainHeader(String value) throws CollateralException {
-    try {
-      return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8)
-          .replace("-----BEGIN+CERTIFICATE-----", "-----BEGIN CERTIFICATE-----")
-          .replace("-----END+CERTIFICATE-----", "-----END CERTIFICATE-----");
-    } catch (IllegalArgumentException e) {
-      throw new CollateralException(Reason.MALFORMED, "issuer-chain header is not URL-encoded", e);
-    }
-  }
-
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
@@ -221,7 +187,11 @@ public final class PcsCollateralSource implements CollateralSource {
       }
     }
 
-    /** The client to use; default: a new one with the request timeout as connect timeout. */
+    /**
+     * The client to use (its own TLS, proxy and redirect settings apply). Default: a new HTTP/1.1
+     * client following same-or-stronger-scheme redirects, with the request timeout as connect
+     * timeout.
+     */
     public Builder httpClient(HttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "client");
       return this;
@@ -305,7 +275,9 @@ public final class PcsCollateralSource implements CollateralSource {
     public PcsCollateralSource build() {
       URI root = pccsRootCaCrl ? URI.create(stripSlash(baseUrl.toString()) + PCCS_ROOT_CA_CRL_PATH)
           : rootCaCrlUrl != null ? rootCaCrlUrl : INTEL_ROOT_CA_CRL;
+      // HTTP/1.1: a few small documents; no h2c upgrade dance with a plain-http PCCS.
       HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(requestTimeout)
           .followRedirects(HttpClient.Redirect.NORMAL)
           .build();

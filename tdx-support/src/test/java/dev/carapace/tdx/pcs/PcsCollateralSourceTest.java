@@ -269,9 +269,9 @@ class PcsCollateralSourceTest {
     String pem = PcsVectors.text(PcsVectors.PCK_CRL_CHAIN);
     String literalPlus = PcsVectors.pcsHeader(pem).replace("%2B", "+");
     String formEncoded = java.net.URLEncoder.encode(pem, StandardCharsets.UTF_8);
-    assertThat(PcsCollateralSource.decodeChainHeader(PcsVectors.pcsHeader(pem))).isEqualTo(pem);
-    assertThat(PcsCollateralSource.decodeChainHeader(literalPlus)).isEqualTo(pem);
-    assertThat(PcsCollateralSource.decodeChainHeader(formEncoded)).isEqualTo(pem);
+    assertThat(IssuerChainHeaders.decode(PcsVectors.pcsHeader(pem))).isEqualTo(pem);
+    assertThat(IssuerChainHeaders.decode(literalPlus)).isEqualTo(pem);
+    assertThat(IssuerChainHeaders.decode(formEncoded)).isEqualTo(pem);
   }
 
   private static void assertRequests(int tcb, int qe, int pckCrl, int rootCrl) {
