@@ -13,7 +13,7 @@ import java.util.Objects;
  * Reads collateral from a directory of files laid out like PCS responses:
  *
  * <pre>
- * tcb_info_&lt;fmspc&gt;.json          PCS TCB Info response body {"tcbInfo":{...},"signature":"..."};
+ * tcb_info_&lt;fmspc&gt;.json          PCS TCB Info response body {"tcbInfo":{...},"signature":..};
  *                                 fmspc in lower-case hex, e.g. tcb_info_50806f000000.json
  * tcb_info.json                   the same, used when no FMSPC-specific file exists
  * tcb_info_issuer_chain.pem       header TCB-Info-Issuer-Chain, URL-decoded (PEM)

@@ -97,7 +97,8 @@ public final class PcsCollateralSource implements CollateralSource {
       throw new IllegalArgumentException("FMSPC must be 6 bytes, got " + fmspc.size());
     }
     CrlDoc pckCrl = cached(pckCrlUri(ca), CrlDoc.class,
-        (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body), IssuerChainHeaders.chain(h, IssuerChainHeaders.PCK_CRL)),
+        (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body),
+            IssuerChainHeaders.chain(h, IssuerChainHeaders.PCK_CRL)),
         d -> nextUpdate(d.crl()));
     X509CRL rootCrl = cached(rootCaCrlUrl, CrlDoc.class,
         (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body), List.of()),

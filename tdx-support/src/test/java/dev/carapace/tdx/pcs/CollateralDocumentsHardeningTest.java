@@ -22,7 +22,8 @@ class CollateralDocumentsHardeningTest {
   @Test
   void parseTcbInfoResponseWhenSecondTcbInfoMemberFollowsThenMalformed() {
     // Without duplicate detection the signed span was the first member, the value the second.
-    String forged = SIGNED.replace("\"tcbEvaluationDataNumber\":15", "\"tcbEvaluationDataNumber\":99");
+    String forged = SIGNED.replace(
+        "\"tcbEvaluationDataNumber\":15", "\"tcbEvaluationDataNumber\":99");
     assertThat(forged).isNotEqualTo(SIGNED);
     assertMalformed(BODY.replace(",\"signature\"", ",\"tcbInfo\":" + forged + ",\"signature\""));
   }

@@ -134,7 +134,8 @@ class DirectoryCollateralSourceTest {
 
   @Test
   void collateralForWhenFileExceedsSizeCapThenMalformed() throws Exception {
-    Files.write(dir.resolve("root_ca_crl.der"), new byte[CollateralDocuments.MAX_DOCUMENT_SIZE + 1]);
+    Files.write(dir.resolve("root_ca_crl.der"),
+        new byte[CollateralDocuments.MAX_DOCUMENT_SIZE + 1]);
     assertThatThrownBy(() -> new DirectoryCollateralSource(dir)
         .collateralFor(PcsVectors.FMSPC, PckCa.PLATFORM))
         .isInstanceOfSatisfying(CollateralException.class,
@@ -145,7 +146,8 @@ class DirectoryCollateralSourceTest {
   @Test
   void collateralForWhenSignedResponseHasDuplicateMemberThenMalformed() throws Exception {
     String body = PcsVectors.text(PcsVectors.QE_IDENTITY);
-    String signed = body.substring("{\"enclaveIdentity\":".length(), body.indexOf(",\"signature\""));
+    String signed =
+        body.substring("{\"enclaveIdentity\":".length(), body.indexOf(",\"signature\""));
     Files.writeString(dir.resolve("qe_identity.json"),
         body.replace(",\"signature\"", ",\"enclaveIdentity\":" + signed + ",\"signature\""),
         StandardCharsets.UTF_8);

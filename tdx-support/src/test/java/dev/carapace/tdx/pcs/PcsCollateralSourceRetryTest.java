@@ -87,7 +87,8 @@ class PcsCollateralSourceRetryTest {
   @Test
   void collateralForWhenServerKeepsFailingThenUnavailableAfterConfiguredRetries() {
     WM.stubFor(get(urlEqualTo(PcsStubs.QE_URL)).willReturn(aResponse().withStatus(500)
-        .withHeader("Error-Code", "InternalError").withHeader("Error-Message", "try later " + "x".repeat(200))));
+        .withHeader("Error-Code", "InternalError")
+        .withHeader("Error-Message", "try later " + "x".repeat(200))));
     assertThatThrownBy(fetch(pcs.builder().maxRetries(2).build()))
         .isInstanceOfSatisfying(CollateralException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
