@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.carapace.tdx.Bytes;
 import dev.carapace.tdx.pcs.CollateralException.Reason;
 import java.io.ByteArrayInputStream;
@@ -36,10 +39,15 @@ public final class CollateralDocuments {
 
   private static final Pattern PEM_CERT = Pattern.compile(
       "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----");
+  // Duplicate member names are rejected: otherwise the signed span (first "tcbInfo") and the
+  // parsed tree (Jackson keeps the last duplicate) could describe different objects.
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
-  private static final ObjectMapper MAPPER = new ObjectMapper(JSON);
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JSON)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
   private CollateralDocuments() {}
 
@@ -64,6 +72,7 @@ public final class CollateralDocuments {
 
   /** Parses a CRL given as DER, PEM, or hex of DER (PCCS serves the root CRL as hex). */
   public static X509CRL parseCrl(byte[] encoded) throws CollateralException {
+    checkSize(encoded);
     byte[] der = encoded;
     String text = new String(encoded, StandardCharsets.US_ASCII).trim();
     if (text.startsWith("-----BEGIN X509 CRL-----")) {
@@ -127,7 +136,9 @@ public final class CollateralDocuments {
     if (sig == null || !sig.isTextual()) {
       throw new CollateralException(Reason.MALFORMED, "response has no \"signature\" string");
     }
-    return new Signed<>(parser.parse(root.get(key)), Bytes.copyOf(signed), signature(sig.asText()));
+    // Parse the value from the signed bytes themselves, so value and signedBody cannot diverge.
+    return new Signed<>(parser.parse(readTree(signed)), Bytes.copyOf(signed),
+        signature(sig.asText()));
   }
 
   /** Byte span [start, end) of the value of a top-level object member, exactly as received. */

@@ -1,0 +1,297 @@
+package dev.carapace.tdx.pcs;
+
+import dev.carapace.tdx.Bytes;
+import dev.carapace.tdx.pcs.CollateralException.Reason;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fetches collateral from Intel PCS (API v4) or a PCCS over HTTP with {@link HttpClient}.
+ *
+ * <p>For a base URL {@code B} it GETs {@code B/tdx/certification/v4/tcb?fmspc=<hex>},
+ * {@code B/tdx/certification/v4/qe/identity}, {@code B/sgx/certification/v4/pckcrl?ca=<ca>
+ * &encoding=der} (each with its URL-encoded PEM issuer-chain header), and the root CA CRL from a
+ * separate URL ({@link #INTEL_ROOT_CA_CRL} by default, or PCCS's hex-encoded
+ * {@code B/sgx/certification/v4/rootcacrl}, see {@link Builder#pccsRootCaCrl()}).
+ *
+ * <p>Each parsed document is cached by URL until its {@code nextUpdate} (optionally sooner, see
+ * {@link Builder#maxCacheAge}), by the injected {@link Clock}. Each request has a deadline for
+ * the whole exchange, bodies over {@link CollateralDocuments#MAX_DOCUMENT_SIZE} are refused, I/O
+ * errors, 429 and 5xx are retried with exponential backoff, 404 is {@link Reason#NOT_FOUND}, any
+ * other status {@link Reason#BAD_RESPONSE}. Documents are parsed, not verified: signature and
+ * chain checks are the verifier's. Thread-safe; concurrent misses may fetch the same document
+ * twice. No logging; no request happens before {@link #collateralFor}.
+ */
+public final class PcsCollateralSource implements CollateralSource {
+  /** Intel's Provisioning Certification Service. */
+  public static final URI INTEL_PCS = URI.create("https://api.trustedservices.intel.com");
+  /** The Intel SGX Root CA's CRL distribution point (DER). */
+  public static final URI INTEL_ROOT_CA_CRL =
+      URI.create("https://certificates.trustedservices.intel.com/IntelSGXRootCA.der");
+  /** PCCS's root CA CRL route (serves hex of the DER), relative to the base URL. */
+  public static final String PCCS_ROOT_CA_CRL_PATH = "/sgx/certification/v4/rootcacrl";
+
+  /** The PCS {@code update} parameter: which TCB recovery event's collateral to serve. */
+  public enum Update {
+    STANDARD, EARLY;
+
+    String queryValue() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Waits between retries; tests inject one that does not sleep. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private record TcbDoc(Signed<TcbInfo> tcbInfo, List<X509Certificate> chain) {}
+
+  private record QeDoc(Signed<QeIdentity> qeIdentity, List<X509Certificate> chain) {}
+
+  private record CrlDoc(X509CRL crl, List<X509Certificate> chain) {}
+
+  private final String base;
+  private final URI rootCaCrlUrl;
+  private final @Nullable Update update;
+  private final Clock clock;
+  private final @Nullable Duration maxCacheAge;
+  private final DocumentCache cache;
+  private final PcsHttp http;
+
+  private PcsCollateralSource(Builder b, URI rootCaCrlUrl, HttpClient client) {
+    this.base = stripSlash(b.baseUrl.toString());
+    this.rootCaCrlUrl = rootCaCrlUrl;
+    this.update = b.update;
+    this.clock = b.clock;
+    this.maxCacheAge = b.maxCacheAge;
+    this.cache = new DocumentCache(b.cacheCapacity);
+    this.http = new PcsHttp(client, b.requestTimeout, b.maxRetries, b.retryBackoff, b.sleeper);
+  }
+
+  /** A builder for a service at {@code baseUrl}, e.g. {@link #INTEL_PCS} or a PCCS. */
+  public static Builder builder(URI baseUrl) {
+    return new Builder(baseUrl);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code fmspc} is not 6 bytes
+   * @throws CollateralException {@code BAD_RESPONSE} also if the TCB Info is for another FMSPC
+   */
+  @Override
+  public Collateral collateralFor(Bytes fmspc, PckCa ca) throws CollateralException {
+    if (fmspc.size() != 6) {
+      throw new IllegalArgumentException("FMSPC must be 6 bytes, got " + fmspc.size());
+    }
+    CrlDoc pckCrl = cached(pckCrlUri(ca), CrlDoc.class,
+        (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body),
+            IssuerChainHeaders.chain(h, IssuerChainHeaders.PCK_CRL)),
+        d -> nextUpdate(d.crl()));
+    X509CRL rootCrl = cached(rootCaCrlUrl, CrlDoc.class,
+        (body, h) -> new CrlDoc(CollateralDocuments.parseCrl(body), List.of()),
+        d -> nextUpdate(d.crl())).crl();
+    URI tcbUri = tcbInfoUri(fmspc);
+    TcbDoc tcb = cached(tcbUri, TcbDoc.class, (body, h) -> {
+      Signed<TcbInfo> info = CollateralDocuments.parseTcbInfoResponse(body);
+      if (!info.value().fmspc().equals(fmspc)) {
+        throw new CollateralException(Reason.BAD_RESPONSE, tcbUri + " served TCB Info for FMSPC "
+            + info.value().fmspc().toHex());
+      }
+      return new TcbDoc(info, IssuerChainHeaders.chain(h,
+          IssuerChainHeaders.TCB_INFO, IssuerChainHeaders.TCB_INFO_V3));
+    }, d -> d.tcbInfo().value().nextUpdate());
+    QeDoc qe = cached(qeIdentityUri(), QeDoc.class,
+        (body, h) -> new QeDoc(CollateralDocuments.parseQeIdentityResponse(body),
+            IssuerChainHeaders.chain(h, IssuerChainHeaders.QE_IDENTITY)),
+        d -> d.qeIdentity().value().nextUpdate());
+    return new Collateral(pckCrl.chain(), rootCrl, pckCrl.crl(), tcb.chain(), tcb.tcbInfo(),
+        qe.chain(), qe.qeIdentity());
+  }
+
+  /** Drops every cached document. */
+  public void clearCache() {
+    cache.clear();
+  }
+
+  URI tcbInfoUri(Bytes fmspc) {
+    return URI.create(base + "/tdx/certification/v4/tcb?fmspc=" + fmspc.toHex()
+        + (update == null ? "" : "&update=" + update.queryValue()));
+  }
+
+  URI qeIdentityUri() {
+    return URI.create(base + "/tdx/certification/v4/qe/identity"
+        + (update == null ? "" : "?update=" + update.queryValue()));
+  }
+
+  URI pckCrlUri(PckCa ca) {
+    return URI.create(base + "/sgx/certification/v4/pckcrl?ca=" + ca.queryValue()
+        + "&encoding=der");
+  }
+
+  private <T> T cached(URI uri, Class<T> type, PcsHttp.BodyParser<T> parser,
+      Function<T, Instant> nextUpdate) throws CollateralException {
+    T hit = cache.get(uri, type, clock.instant());
+    if (hit != null) {
+      return hit;
+    }
+    T doc = http.get(uri, parser);
+    Instant now = clock.instant();
+    Instant expires = nextUpdate.apply(doc);
+    if (maxCacheAge != null && now.plus(maxCacheAge).isBefore(expires)) {
+      expires = now.plus(maxCacheAge);
+    }
+    cache.put(uri, doc, expires, now);
+    return doc;
+  }
+
+  private static Instant nextUpdate(X509CRL crl) {
+    // A CRL without nextUpdate is not cached.
+    return crl.getNextUpdate() == null ? Instant.MIN : crl.getNextUpdate().toInstant();
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** Configures a {@link PcsCollateralSource}. Not thread-safe; {@link #build} may be repeated. */
+  public static final class Builder {
+    private final URI baseUrl;
+    private @Nullable HttpClient httpClient;
+    private @Nullable URI rootCaCrlUrl;
+    private boolean pccsRootCaCrl;
+    private @Nullable Update update;
+    private Clock clock = Clock.systemUTC();
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private int maxRetries = 3;
+    private Duration retryBackoff = Duration.ofMillis(500);
+    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+    private int cacheCapacity = 64;
+    private @Nullable Duration maxCacheAge;
+
+    private Builder(URI baseUrl) {
+      this.baseUrl = checkHttpUrl(baseUrl, "baseUrl");
+      if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+        throw new IllegalArgumentException("baseUrl must have no query or fragment");
+      }
+    }
+
+    /**
+     * The client to use (its own TLS, proxy and redirect settings apply). Default: a new HTTP/1.1
+     * client following same-or-stronger-scheme redirects, with the request timeout as connect
+     * timeout.
+     */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Where to GET the root CA CRL (DER, PEM or hex); default {@link #INTEL_ROOT_CA_CRL}. */
+    public Builder rootCaCrlUrl(URI url) {
+      this.rootCaCrlUrl = checkHttpUrl(url, "rootCaCrlUrl");
+      this.pccsRootCaCrl = false;
+      return this;
+    }
+
+    /** GET the root CA CRL from the PCCS at the base URL ({@link #PCCS_ROOT_CA_CRL_PATH}). */
+    public Builder pccsRootCaCrl() {
+      this.rootCaCrlUrl = null;
+      this.pccsRootCaCrl = true;
+      return this;
+    }
+
+    /** Adds {@code update=standard|early} to TCB Info and QE Identity requests. */
+    public Builder update(Update value) {
+      this.update = Objects.requireNonNull(value, "update");
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Deadline for one attempt, from sending the request to the body's last byte. */
+    public Builder requestTimeout(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive");
+      }
+      this.requestTimeout = value;
+      return this;
+    }
+
+    /** Retries after the first attempt (default 3); 0 disables retrying. */
+    public Builder maxRetries(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0");
+      }
+      this.maxRetries = value;
+      return this;
+    }
+
+    /** First retry delay (default 500 ms), doubled per retry up to 8 s. */
+    public Builder retryBackoff(Duration value) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("retryBackoff must be >= 0");
+      }
+      this.retryBackoff = value;
+      return this;
+    }
+
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /** Most documents kept (default 64); 0 disables caching. */
+    public Builder cacheCapacity(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("cacheCapacity must be >= 0");
+      }
+      this.cacheCapacity = value;
+      return this;
+    }
+
+    /** Refetch a document after this long even if its nextUpdate is later (default: never). */
+    public Builder maxCacheAge(Duration value) {
+      if (value.isNegative() || value.compareTo(Duration.ofDays(3650)) > 0) {
+        throw new IllegalArgumentException("maxCacheAge must be in [0, 3650 days]");
+      }
+      this.maxCacheAge = value;
+      return this;
+    }
+
+    public PcsCollateralSource build() {
+      URI root = pccsRootCaCrl ? URI.create(stripSlash(baseUrl.toString()) + PCCS_ROOT_CA_CRL_PATH)
+          : rootCaCrlUrl != null ? rootCaCrlUrl : INTEL_ROOT_CA_CRL;
+      // HTTP/1.1: a few small documents; no h2c upgrade dance with a plain-http PCCS.
+      HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(requestTimeout)
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+      return new PcsCollateralSource(this, root, client);
+    }
+
+    private static URI checkHttpUrl(URI url, String what) {
+      String scheme = Objects.requireNonNull(url, what).getScheme();
+      if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)
+          || url.getHost() == null) {
+        throw new IllegalArgumentException(what + " must be an absolute http(s) URL: " + url);
+      }
+      return url;
+    }
+  }
+}
