@@ -1,7 +1,7 @@
 package dev.carapace.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.simulate.DevelopmentPki;
 import dev.carapace.tdx.simulate.SimulatedPlatform;
 import dev.carapace.tdx.simulate.TdQuoteRequest;

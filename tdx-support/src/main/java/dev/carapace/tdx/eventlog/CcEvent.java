@@ -1,6 +1,6 @@
 package dev.carapace.tdx.eventlog;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.carapace.tdx.eventlog;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.eventlog.EventLogParseException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.carapace.tdx.pcs;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 
 /**
  * Supplies collateral for a platform. Implementations: {@link PcsCollateralSource} (Intel PCS or

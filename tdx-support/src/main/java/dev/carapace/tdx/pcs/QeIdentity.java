@@ -1,6 +1,6 @@
 package dev.carapace.tdx.pcs;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.carapace.tdx.quote;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 
 /**
  * An SGX enclave report body (384 bytes); in a TDX quote, the report of the TD quoting enclave.

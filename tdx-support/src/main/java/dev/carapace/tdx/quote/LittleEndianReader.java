@@ -1,6 +1,6 @@
 package dev.carapace.tdx.quote;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.quote.QuoteParseException.Reason;
 
 /** Bounds-checked little-endian cursor over a byte array; every overrun is a typed error. */

@@ -1,6 +1,6 @@
 package dev.carapace.tdx.quote;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 
 /**
  * The 48-byte quote header (identical in v4 and v5).

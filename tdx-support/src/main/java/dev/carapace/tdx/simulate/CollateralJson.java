@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.pcs.TcbStatus;
 import java.time.Instant;
 import java.util.Locale;

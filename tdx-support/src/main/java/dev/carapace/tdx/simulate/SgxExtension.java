@@ -1,6 +1,6 @@
 package dev.carapace.tdx.simulate;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.pcs.PckCertExtensions;
 import java.io.IOException;
 import org.bouncycastle.asn1.ASN1Boolean;

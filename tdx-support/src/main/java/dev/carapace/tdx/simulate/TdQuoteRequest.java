@@ -1,6 +1,6 @@
 package dev.carapace.tdx.simulate;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.quote.TdAttributes;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.carapace.tdx.simulate;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.pcs.Collateral;
 import dev.carapace.tdx.pcs.CollateralDocuments;
 import dev.carapace.tdx.pcs.CollateralException;

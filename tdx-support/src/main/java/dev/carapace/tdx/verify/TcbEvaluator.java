@@ -1,6 +1,6 @@
 package dev.carapace.tdx.verify;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.pcs.EnclaveTcbLevel;
 import dev.carapace.tdx.pcs.PckCertExtensions;
 import dev.carapace.tdx.pcs.QeIdentity;

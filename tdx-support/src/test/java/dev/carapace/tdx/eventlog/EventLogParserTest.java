@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.eventlog.EventLogParseException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

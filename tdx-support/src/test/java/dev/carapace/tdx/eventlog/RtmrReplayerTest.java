@@ -3,7 +3,7 @@ package dev.carapace.tdx.eventlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.eventlog.EventLogReplayException.Reason;
 import dev.carapace.tdx.quote.Quote;
 import dev.carapace.tdx.quote.QuoteParser;

@@ -3,7 +3,7 @@ package dev.carapace.tdx.quote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.Vectors;
 import dev.carapace.tdx.quote.QuoteParseException.Reason;
 import java.util.Arrays;

@@ -7,7 +7,7 @@ import static dev.carapace.tdx.simulate.Fixture.developmentVerifier;
 import static dev.carapace.tdx.simulate.Fixture.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.pcs.Collateral;
 import dev.carapace.tdx.pcs.PckCertExtensions;
 import dev.carapace.tdx.pcs.QuoteCollateralV3;

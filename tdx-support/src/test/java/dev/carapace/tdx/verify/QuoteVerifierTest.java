@@ -5,7 +5,7 @@ import static dev.carapace.tdx.verify.TestCollateral.verifierAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.carapace.tdx.Bytes;
+import dev.carapace.attestation.model.Bytes;
 import dev.carapace.tdx.Vectors;
 import dev.carapace.tdx.pcs.Collateral;
 import dev.carapace.tdx.pcs.CollateralDocuments;

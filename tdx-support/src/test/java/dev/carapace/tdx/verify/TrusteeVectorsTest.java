@@ -62,7 +62,7 @@ class TrusteeVectorsTest {
     }
     assertThat(s.pckExtensions().platformInstanceId().toHex())
         .isEqualTo("021ac64d355ba904e2d5948d228d5482");
-    assertThat(dev.carapace.tdx.Bytes.copyOf(reversed).toHex())
+    assertThat(dev.carapace.attestation.model.Bytes.copyOf(reversed).toHex())
         .isEqualTo(expected.get("platform_instance_id").asText());
   }
 

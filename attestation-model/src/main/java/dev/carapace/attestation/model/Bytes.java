@@ -1,4 +1,4 @@
-package dev.carapace.tdx;
+package dev.carapace.attestation.model;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
