@@ -152,7 +152,12 @@ public final class QuoteVerifier {
     Certificates.requireSignedBy(pckCa, root, provider, "PCK CA certificate");
     Certificates.requireCrlSignedBy(c.pckCrl(), pckCa, provider, "PCK CRL");
     Certificates.requireCrlSignedBy(c.rootCaCrl(), root, provider, "root CA CRL");
-    return new VerifiedCollateral(c, tcbSigner, qeSigner, pckCa, anchors);
+    if (!c.tcbInfoIssuerChain().get(1).equals(root)
+        || !c.qeIdentityIssuerChain().get(1).equals(root)) {
+      throw new QuoteVerificationException(Reason.UNTRUSTED_ROOT,
+          "collateral issuer chains end in different roots");
+    }
+    return new VerifiedCollateral(c, tcbSigner, qeSigner, pckCa, root, anchors);
   }
 
   private VerifiedQuote verify(VerifiedSignatures sigs, VerifiedCollateral vc)
@@ -174,6 +179,10 @@ public final class QuoteVerifier {
     requireCurrent(c.qeIdentity().value().issueDate(), c.qeIdentity().value().nextUpdate(), now,
         Reason.QE_IDENTITY_EXPIRED, "QE Identity");
 
+    if (!vc.root().equals(chain.root())) {
+      throw new QuoteVerificationException(Reason.UNTRUSTED_ROOT,
+          "collateral is anchored in a different root than the quote's PCK chain");
+    }
     if (!c.rootCaCrl().getIssuerX500Principal().equals(chain.root().getSubjectX500Principal())) {
       throw new QuoteVerificationException(
           Reason.CRL_INVALID, "root CA CRL is not issued by the quote's root CA");

@@ -17,15 +17,18 @@ public final class VerifiedCollateral {
   private final X509Certificate tcbSigningCert;
   private final X509Certificate qeIdentitySigningCert;
   private final X509Certificate pckCrlIssuer;
+  private final X509Certificate root;
   private final TrustAnchors anchors;
 
   VerifiedCollateral(Collateral collateral, X509Certificate tcbSigningCert,
-      X509Certificate qeIdentitySigningCert, X509Certificate pckCrlIssuer, TrustAnchors anchors) {
+      X509Certificate qeIdentitySigningCert, X509Certificate pckCrlIssuer, X509Certificate root,
+      TrustAnchors anchors) {
     this.collateral = Objects.requireNonNull(collateral, "collateral");
     this.tcbSigningCert = Objects.requireNonNull(tcbSigningCert, "tcbSigningCert");
     this.qeIdentitySigningCert =
         Objects.requireNonNull(qeIdentitySigningCert, "qeIdentitySigningCert");
     this.pckCrlIssuer = Objects.requireNonNull(pckCrlIssuer, "pckCrlIssuer");
+    this.root = Objects.requireNonNull(root, "root");
     this.anchors = Objects.requireNonNull(anchors, "anchors");
   }
 
@@ -47,6 +50,11 @@ public final class VerifiedCollateral {
 
   X509Certificate pckCrlIssuer() {
     return pckCrlIssuer;
+  }
+
+  /** The trust anchor every issuer chain of this collateral ends in. */
+  X509Certificate root() {
+    return root;
   }
 
   TrustAnchors anchors() {

@@ -64,6 +64,6 @@ final class TestCollateral {
       throws QuoteVerificationException {
     VerifiedCollateral v = verifier.verifyCollateral(real);
     return new VerifiedCollateral(edited, v.tcbSigningCert(), v.qeIdentitySigningCert(),
-        v.pckCrlIssuer(), verifier.anchors());
+        v.pckCrlIssuer(), v.root(), verifier.anchors());
   }
 }
