@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * Parses the documents Intel PCS serves: PEM certificate chains, CRLs (DER, PEM or hex), and the
  * signed TCB Info / QE Identity JSON. Signed JSON keeps the exact bytes that were signed. Any
  * malformed input raises {@link CollateralException} with {@link Reason#MALFORMED}. Thread-safe.
+ *
+ * <p>JSON objects with a repeated member name are malformed: otherwise a response could carry
+ * the signed {@code tcbInfo} first and a second, unsigned one that the parse would use. PCS
+ * responses must be UTF-8 (RFC 8259), as the signed bytes are sliced out of them.
  */
 public final class CollateralDocuments {
   /** Upper bound on one collateral document. PCS documents are a few KB. */
@@ -155,6 +159,10 @@ public final class CollateralDocuments {
           long start = p.currentTokenLocation().getByteOffset();
           p.skipChildren();
           long end = p.currentLocation().getByteOffset();
+          if (start < 0 || end < start) {
+            // Jackson reads UTF-16 and UTF-32 through a Reader and reports no byte offsets.
+            throw new CollateralException(Reason.MALFORMED, "response is not UTF-8 JSON");
+          }
           return new int[] {(int) start, (int) end};
         }
         p.skipChildren();

@@ -90,7 +90,10 @@ public record PckCertExtensions(
           octets(required(top, ".4", "FMSPC"), 6, "FMSPC"),
           smallInt(required(top, ".5", "SGX type"), 255),
           instance == null ? null : octets(instance, 16, "PlatformInstanceID"));
-    } catch (IOException | IllegalArgumentException | ClassCastException e) {
+    } catch (IOException | IllegalArgumentException | IllegalStateException
+        | ClassCastException e) {
+      // BouncyCastle reports some malformed encodings (e.g. a BIT STRING with more than 7 pad
+      // bits) as ASN1ParsingException, an IllegalStateException.
       throw new CollateralException(Reason.MALFORMED, "SGX extension is not valid DER", e);
     }
   }

@@ -28,7 +28,14 @@ final class Certificates {
 
   static void requireName(X509Certificate cert, String phrase, Reason reason)
       throws QuoteVerificationException {
-    String cn = commonName(cert);
+    String cn;
+    try {
+      cn = commonName(cert);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // BouncyCastle rejects a subject it cannot decode (e.g. a CN UTF8String that is not
+      // UTF-8). The names are checked before any signature, so this is attacker-controlled.
+      throw new QuoteVerificationException(reason, "certificate subject cannot be decoded", e);
+    }
     if (!cn.contains(phrase)) {
       throw new QuoteVerificationException(
           reason, "certificate CN must contain \"" + phrase + "\", found \"" + cn + "\"");

@@ -212,6 +212,21 @@ class QuoteVerifierTest {
     assertThat(reasonOf(() -> verifierAt(GTG_TIME).verifySignatures(q))).isEqualTo(expected);
   }
 
+  /**
+   * Found by QuoteMutationTest: this substitution leaves the PCK certificate's subject CN an
+   * invalid UTF8String. BouncyCastle's name decoding threw IllegalArgumentException out of the
+   * verifier, and the name is checked before any signature.
+   */
+  @Test
+  void verifySignaturesWhenPckCommonNameIsNotUtf8ThenPckChainMalformed() throws Exception {
+    byte[] raw = Vectors.read(GTG_V4);
+    assertThat((char) raw[1566]).isEqualTo('S');
+    raw[1566] = 'w';
+    Quote q = QuoteParser.parse(raw);
+    assertThat(reasonOf(() -> verifierAt(GTG_TIME).verifySignatures(q)))
+        .isEqualTo(Reason.PCK_CHAIN_MALFORMED);
+  }
+
   @Test
   void verifySignaturesWhenPckChainHasTrailingBytesThenOnlyOneNulAccepted() throws Exception {
     QuoteV4 q = (QuoteV4) quote(GTG_V4);
