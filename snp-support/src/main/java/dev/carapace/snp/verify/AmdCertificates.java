@@ -163,7 +163,7 @@ final class AmdCertificates {
           Reason.CERTIFICATE_MALFORMED, what + " cannot be decoded", e);
     }
     verifyPss(outer, inner, tbs, cert.getSignature(), issuerKey, provider, what,
-        Reason.CERTIFICATE_SIGNATURE_INVALID);
+        Reason.CERTIFICATE_MALFORMED, Reason.CERTIFICATE_SIGNATURE_INVALID);
   }
 
   /** The CRL is signed by {@code issuerKey} with RSASSA-PSS SHA-384 (as {@link #requireSignedBy}). */
@@ -181,19 +181,18 @@ final class AmdCertificates {
       throw new ReportVerificationException(Reason.CRL_INVALID, "CRL cannot be decoded", e);
     }
     verifyPss(outer, inner, tbs, crl.getSignature(), issuerKey, provider, "CRL",
-        Reason.CRL_INVALID);
+        Reason.CRL_INVALID, Reason.CRL_INVALID);
   }
 
   private static void verifyPss(AlgorithmIdentifier outer, AlgorithmIdentifier inner, byte[] tbs,
-      byte[] signature, PublicKey key, Provider provider, String what, Reason invalid)
-      throws ReportVerificationException {
+      byte[] signature, PublicKey key, Provider provider, String what, Reason wrongAlgorithm,
+      Reason invalid) throws ReportVerificationException {
     if (!outer.equals(inner)) {
       throw new ReportVerificationException(invalid,
           what + " signature algorithm differs between the signed part and the signature");
     }
     if (!isPssSha384(outer)) {
-      throw new ReportVerificationException(invalid == Reason.CRL_INVALID ? invalid
-          : Reason.CERTIFICATE_MALFORMED,
+      throw new ReportVerificationException(wrongAlgorithm,
           what + " must be signed with RSASSA-PSS (SHA-384, MGF1-SHA-384, salt 48)");
     }
     boolean ok;

@@ -33,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @param reservedSpls .3.4 to .3.7 (0 when absent)
  * @param hwId .4 chip ID (64 bytes Milan/Genoa, 8 bytes Turin; VCEK only), or null
  * @param cspId .5 cloud provider ID (VLEK only), or null
+ *     <p>Exactly one of hwId and cspId is present. Immutable.
  */
 public record VcekExtensions(
     int structVersion,
@@ -119,8 +120,8 @@ public record VcekExtensions(
           integer(values, UCODE_SPL, true, 255), fmc, List.of(reserved),
           hw == null ? null : hwId(hw), csp == null ? null : ia5(csp));
     } catch (IOException | RuntimeException e) {
-      throw new ReportVerificationException(
-          Reason.EXTENSIONS_MALFORMED, "VCEK/VLEK extensions are not valid DER", e);
+      throw new ReportVerificationException(Reason.EXTENSIONS_MALFORMED,
+          "VCEK/VLEK extensions are malformed: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.carapace.snp.verify;
 
-import dev.carapace.attestation.model.Bytes;
 import dev.carapace.snp.report.AttestationReport;
 import dev.carapace.snp.report.Product;
 import java.math.BigInteger;
@@ -21,7 +20,6 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERIA5String;
-import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -45,8 +43,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A development PKI shaped like AMD's (names, CRL points, RSASSA-PSS SHA-384, P-384 leaves) with
- * RSA-2048 keys for speed, and a report signer. Test code only; deterministic seeds are not
- * needed since every assertion is on verification outcomes.
+ * RSA-2048 keys for speed, and a report signer. Test code only: keys are random, and every
+ * assertion is on verification outcomes.
  */
 final class DevPki {
   static final BouncyCastleProvider BC = new BouncyCastleProvider();
@@ -242,13 +240,5 @@ final class DevPki {
     for (int i = 0; i < be.length && i < 72; i++) {
       out[off + i] = be[be.length - 1 - i];
     }
-  }
-
-  static Bytes bytes(byte[] b) {
-    return Bytes.copyOf(b);
-  }
-
-  static DEROctetString octets(byte[] b) {
-    return new DEROctetString(b);
   }
 }
