@@ -29,7 +29,8 @@ public final class ReportVerificationException extends GeneralSecurityException 
     UNKNOWN_PRODUCT,
     /** The report's product (CPUID) differs from the certificate's productName. */
     PRODUCT_MISMATCH,
-    /** No trusted roots are configured for the product (or no ASVK, for a VLEK). */
+    /** No trusted roots are configured for the product (or no ASVK, for a VLEK), or the
+     * VCEK/VLEK names an issuer other than the trusted ASK/ASVK (for example a development one). */
     UNTRUSTED_ROOT,
     /** A certificate's signature does not verify under its issuer's key. */
     CERTIFICATE_SIGNATURE_INVALID,

@@ -240,8 +240,9 @@ public final class ReportVerifier {
     AmdCertificates.requireAmdName(cert.getSubjectX500Principal(), cn, kind + " subject");
     AmdCertificates.requireAmdName(cert.getIssuerX500Principal(), issuerCn, kind + " issuer");
     if (!cert.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-      throw new ReportVerificationException(Reason.CERTIFICATE_NAME_INVALID,
-          kind + " issuer is not the " + issuerCn + " subject");
+      // Issued by some other SEV-<P> (for example a development ASK): not chained to our roots.
+      throw new ReportVerificationException(Reason.UNTRUSTED_ROOT,
+          kind + " issuer is not the trusted " + issuerCn + " (names differ)");
     }
     AmdCertificates.requireP384Key(cert, kind.toString());
     if (cert.getBasicConstraints() >= 0) {
