@@ -78,6 +78,17 @@ final class QuoteDescription {
     return n;
   }
 
+  /** The CN of a certificate's subject, or "" when there is none. */
+  static String commonName(java.security.cert.X509Certificate cert) {
+    for (String part : cert.getSubjectX500Principal().getName().split(",")) {
+      String t = part.trim();
+      if (t.startsWith("CN=")) {
+        return t.substring(3);
+      }
+    }
+    return "";
+  }
+
   /** Prints an object node as aligned "key: value" lines under a heading. */
   static void printSection(PrintWriter out, String heading, ObjectNode node) {
     out.println(heading + ":");

@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(
     name = "snp",
     mixinStandardHelpOptions = true,
-    description = "AMD SEV-SNP evidence: compute launch digests.",
-    subcommands = {SnpMeasureCommand.class})
+    description = "AMD SEV-SNP evidence: verify reports, compute launch digests, simulate a development guest.",
+    subcommands = {SnpVerifyCommand.class, SnpMeasureCommand.class, SnpSimulateCommand.class})
 final class SnpCommand {}

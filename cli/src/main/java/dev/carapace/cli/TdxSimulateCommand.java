@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -81,25 +80,26 @@ final class TdxSimulateCommand implements Callable<Integer> {
     try {
       TdQuoteRequest.Builder b = TdQuoteRequest.builder();
       if (mrTd != null) {
-        b.mrTd(hex(mrTd, 48, "--mr-td"));
+        b.mrTd(HexArgs.exactly(mrTd, 48, "--mr-td"));
       }
       String[] rtmrs = {rtmr0, rtmr1, rtmr2, rtmr3};
       List<Bytes> values = new java.util.ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        values.add(rtmrs[i] == null ? Bytes.zeros(48) : hex(rtmrs[i], 48, "--rtmr" + i));
+        values.add(rtmrs[i] == null
+            ? Bytes.zeros(48) : HexArgs.exactly(rtmrs[i], 48, "--rtmr" + i));
       }
       b.rtmrs(values);
       if (tdAttributes != null) {
-        b.tdAttributes(hex(tdAttributes, 8, "--td-attributes"));
+        b.tdAttributes(HexArgs.exactly(tdAttributes, 8, "--td-attributes"));
       }
       if (xfam != null) {
-        b.xfam(hex(xfam, 8, "--xfam"));
+        b.xfam(HexArgs.exactly(xfam, 8, "--xfam"));
       }
       if (reportData != null) {
-        b.reportData(padded(reportData));
+        b.reportData(HexArgs.padded(reportData, 64, "--report-data"));
       }
       if (mrConfigId != null) {
-        b.mrConfigId(hex(mrConfigId, 48, "--mr-config-id"));
+        b.mrConfigId(HexArgs.exactly(mrConfigId, 48, "--mr-config-id"));
       }
       request = b.build();
     } catch (IllegalArgumentException e) {
@@ -124,8 +124,8 @@ final class TdxSimulateCommand implements Callable<Integer> {
       TdxQuoteSimulator sim =
           new TdxQuoteSimulator(pki, SimulatedPlatform.defaults(), random, bc, clock);
       byte[] quote = sim.quote(request);
-      writeAtomically(out, quote);
-      writeAtomically(bundle, sim.collateralBundle());
+      OutputFiles.writeAtomically(out, quote);
+      OutputFiles.writeAtomically(bundle, sim.collateralBundle());
       Path root = pkiDir.resolve("root-ca.pem");
       ObjectNode result = Json.object();
       result.put("quote", out.toString());
@@ -150,46 +150,6 @@ final class TdxSimulateCommand implements Callable<Integer> {
     } catch (GeneralSecurityException e) {
       err.println("carapace tdx simulate: development PKI unusable: " + e.getMessage());
       return Carapace.IO_ERROR;
-    }
-  }
-
-  private static Bytes hex(String value, int size, String option) {
-    Bytes b;
-    try {
-      b = Bytes.fromHex(value.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + " is not hex");
-    }
-    if (b.size() != size) {
-      throw new IllegalArgumentException(option + " must be " + size + " bytes, got " + b.size());
-    }
-    return b;
-  }
-
-  private static Bytes padded(String value) {
-    Bytes b;
-    try {
-      b = Bytes.fromHex(value.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--report-data is not hex");
-    }
-    if (b.size() > 64) {
-      throw new IllegalArgumentException("--report-data must be at most 64 bytes");
-    }
-    byte[] out = new byte[64];
-    b.copyTo(out, 0);
-    return Bytes.copyOf(out);
-  }
-
-  private static void writeAtomically(Path target, byte[] data) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".carapace-", ".tmp");
-    try {
-      Files.write(tmp, data);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 }
