@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * PolicyParser#appraisal} or {@link DefaultPolicies#appraisal()}.
  *
  * <p><b>Semantics.</b> For each trustworthiness claim the document lists, the rules are tried in
- * order and the {@code value} of the first whose {@code when} condition is true is assigned; if none
- * is true, the claim's {@code default} (or {@code 0}, "no claim", if it has none). Claims the
+ * order and the {@code value} of the first whose {@code when} condition is true is assigned; if
+ * none is true, the claim's {@code default} (or {@code 0}, "no claim", if it has none). Claims the
  * document does not list are {@code 0}. A condition that reads an absent claim is false (see the
  * module README), so rules must be written to affirm only on positive evidence: {@code
  * claims.tdx.td_attributes.debug == false}, not {@code !(claims.tdx.td_attributes.debug == true)}.
@@ -26,8 +26,8 @@ import java.util.TreeSet;
  * conditions as {@code claims}; reference values are available as {@code rv["<name>"]}, a list of
  * strings that {@link #appraise} fetches once per name from the given provider before evaluating.
  *
- * <p>Instances are immutable and thread-safe; {@link #appraise} is a pure function of its
- * arguments (no I/O, no clock).
+ * <p>Instances are immutable and thread-safe; {@link #appraise} is a pure function of its arguments
+ * (no I/O, no clock).
  */
 public final class AppraisalPolicy {
 

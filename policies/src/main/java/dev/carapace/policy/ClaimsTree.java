@@ -27,8 +27,8 @@ final class ClaimsTree {
   /**
    * The normalized copy of {@code claims}.
    *
-   * @throws PolicyEvaluationException with reason {@link Reason#INVALID_CLAIMS} if the tree holds
-   *     a value of another type, a non-string key, or nests deeper than 64 levels
+   * @throws PolicyEvaluationException with reason {@link Reason#INVALID_CLAIMS} if the tree holds a
+   *     value of another type, a non-string key, or nests deeper than 64 levels
    */
   static Map<String, Object> normalize(Map<String, ?> claims) throws PolicyEvaluationException {
     @SuppressWarnings("unchecked")

@@ -24,7 +24,8 @@ final class Condition {
   private final Program program;
   private final Set<String> referenceValueNames;
 
-  Condition(String source, int line, String path, Program program, Set<String> referenceValueNames) {
+  Condition(
+      String source, int line, String path, Program program, Set<String> referenceValueNames) {
     this.source = source;
     this.line = line;
     this.path = path;
@@ -60,7 +61,9 @@ final class Condition {
     }
     throw new PolicyEvaluationException(
         Reason.NOT_A_BOOLEAN,
-        where() + ": a condition must evaluate to a bool, found " + result.getClass().getSimpleName());
+        where()
+            + ": a condition must evaluate to a bool, found "
+            + result.getClass().getSimpleName());
   }
 
   private String where() {

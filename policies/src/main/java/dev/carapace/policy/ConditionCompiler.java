@@ -18,6 +18,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -27,14 +28,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Compiles the CEL conditions of policy documents. There are two environments, one per policy
- * kind, each built once and shared (CEL compilers, runtimes and programs are immutable and
- * thread-safe):
+ * Compiles the CEL conditions of policy documents. There are two environments, one per policy kind,
+ * each built once and shared (CEL compilers, runtimes and programs are immutable and thread-safe):
  *
  * <ul>
  *   <li>{@link #APPRAISAL}: {@code claims} ({@code map(string, dyn)}) and {@code rv} ({@code
- *       map(string, list(string))}), where {@code rv} may only be indexed with a string literal,
- *       so that the reference values a policy needs are known when it is compiled;
+ *       map(string, list(string))}), where {@code rv} may only be indexed with a string literal, so
+ *       that the reference values a policy needs are known when it is compiled;
  *   <li>{@link #RESOURCE}: {@code claims} ({@code map(string, dyn)}) and {@code request} ({@code
  *       map(string, string)} with keys {@code repository}, {@code type}, {@code tag}).
  * </ul>
@@ -61,6 +61,7 @@ final class ConditionCompiler {
       new ConditionCompiler(
           CelCompilerFactory.standardCelCompilerBuilder()
               .setOptions(OPTIONS)
+              .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
               .addVar("claims", CLAIMS)
               .addVar("rv", MapType.create(SimpleType.STRING, ListType.create(SimpleType.STRING)))
               .addLibraries(CelExtensions.strings())
@@ -71,6 +72,7 @@ final class ConditionCompiler {
       new ConditionCompiler(
           CelCompilerFactory.standardCelCompilerBuilder()
               .setOptions(OPTIONS)
+              .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
               .addVar("claims", CLAIMS)
               .addVar("request", MapType.create(SimpleType.STRING, SimpleType.STRING))
               .addLibraries(CelExtensions.strings())
@@ -133,7 +135,8 @@ final class ConditionCompiler {
     try {
       return new Condition(source, node.line(), path, RUNTIME.createProgram(ast), names);
     } catch (CelEvaluationException e) {
-      throw new PolicyValidationException(Reason.EXPRESSION_TYPE, node.line(), path, e.getMessage());
+      throw new PolicyValidationException(
+          Reason.EXPRESSION_TYPE, node.line(), path, e.getMessage());
     }
   }
 
@@ -153,7 +156,6 @@ final class ConditionCompiler {
             .allNodes()
             .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.IDENT)
             .filter(e -> e.expr().ident().name().equals(referenceValuesVar))
-            .map(e -> (CelNavigableExpr) e)
             .toList();
     for (CelNavigableExpr use : uses) {
       Optional<String> name = literalIndex(use);

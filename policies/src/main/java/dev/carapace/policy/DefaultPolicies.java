@@ -17,11 +17,10 @@ import java.nio.charset.StandardCharsets;
  * mitigations, 96 when it is out of date, 97 when debug is on or nothing is recognized; {@code
  * executables} 3 only when {@code tdx.quote.body.mr_td} is in {@code rv["tdx.mr_td"]} (SNP: {@code
  * snp.measurement} in {@code rv["snp.measurement"]}), else 33; {@code configuration} 2 with debug
- * off and init-data bound, 3 with debug off, 96 with debug on, 36 otherwise; {@code
- * runtime-opaque} 2 with debug off, 96 with debug on. So a TDX attester is {@link
- * EarStatus#AFFIRMING} only with an up-to-date TCB, debug off and a registered MRTD; an unregistered
- * MRTD gives {@link EarStatus#WARNING}; debug or an out-of-date TCB {@link
- * EarStatus#CONTRAINDICATED}.
+ * off and init-data bound, 3 with debug off, 96 with debug on, 36 otherwise; {@code runtime-opaque}
+ * 2 with debug off, 96 with debug on. So a TDX attester is {@link EarStatus#AFFIRMING} only with an
+ * up-to-date TCB, debug off and a registered MRTD; an unregistered MRTD gives {@link
+ * EarStatus#WARNING}; debug or an out-of-date TCB {@link EarStatus#CONTRAINDICATED}.
  *
  * <p><b>Resource</b> ({@code dev/carapace/policy/defaults/resource.yaml}) releases a resource only
  * when the attestation claims say {@code ear.status == "affirming"} and {@code tee} is {@code tdx}
@@ -53,7 +52,9 @@ public final class DefaultPolicies {
     return Holder.RESOURCE_TEXT;
   }
 
-  /** Reads a policy document shipped as a class-path resource under {@code dev/carapace/policy/}. */
+  /**
+   * Reads a policy document shipped as a class-path resource under {@code dev/carapace/policy/}.
+   */
   static String load(String name) {
     try (InputStream in = DefaultPolicies.class.getResourceAsStream(name)) {
       if (in == null) {

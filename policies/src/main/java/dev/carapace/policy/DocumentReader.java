@@ -69,7 +69,8 @@ final class DocumentReader {
     try (JsonParser parser = factory.createParser(document)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
-        throw new PolicyValidationException(Reason.MALFORMED_DOCUMENT, 0, "", "the document is empty");
+        throw new PolicyValidationException(
+            Reason.MALFORMED_DOCUMENT, 0, "", "the document is empty");
       }
       DocumentReader reader = new DocumentReader(document);
       DocumentNode root = reader.node(parser, 0);
@@ -82,7 +83,10 @@ final class DocumentReader {
       }
       if (!(root instanceof MapNode map)) {
         throw new PolicyValidationException(
-            Reason.WRONG_TYPE, root.line(), "", "the document must be an object, found " + root.typeName());
+            Reason.WRONG_TYPE,
+            root.line(),
+            "",
+            "the document must be an object, found " + root.typeName());
       }
       return map;
     } catch (JsonProcessingException e) {
@@ -98,7 +102,8 @@ final class DocumentReader {
     }
   }
 
-  private DocumentNode node(JsonParser parser, int depth) throws IOException, PolicyValidationException {
+  private DocumentNode node(JsonParser parser, int depth)
+      throws IOException, PolicyValidationException {
     JsonToken token = parser.currentToken();
     int line = line(parser.currentTokenLocation());
     if (depth > MAX_DEPTH) {

@@ -3,8 +3,8 @@ package dev.carapace.policy;
 import java.util.Locale;
 
 /**
- * The EAR trust tier of an appraisal ({@code ear.status} in draft-ietf-rats-ear), ordered from
- * best to worst: {@code NONE < AFFIRMING < WARNING < CONTRAINDICATED} is the order of {@link
+ * The EAR trust tier of an appraisal ({@code ear.status} in draft-ietf-rats-ear), ordered from best
+ * to worst: {@code NONE < AFFIRMING < WARNING < CONTRAINDICATED} is the order of {@link
  * #compareTo}, so the status of a vector is the maximum over its claims' tiers.
  */
 public enum EarStatus {

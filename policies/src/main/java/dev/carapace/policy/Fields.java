@@ -68,7 +68,10 @@ final class Fields {
     Field field = node.fields().get(key);
     if (field == null) {
       throw new PolicyValidationException(
-          Reason.MISSING_FIELD, node.line(), child(path, key), "missing required field '" + key + "'");
+          Reason.MISSING_FIELD,
+          node.line(),
+          child(path, key),
+          "missing required field '" + key + "'");
     }
     return field.value();
   }
@@ -83,6 +86,18 @@ final class Fields {
 
   ScalarNode requiredString(String key) throws PolicyValidationException {
     return string(required(key), path(key));
+  }
+
+  /**
+   * A required CEL condition: a string, or a YAML/JSON boolean, which stands for the CEL constant
+   * {@code true} or {@code false} (so {@code allow: true} means what it says).
+   */
+  ScalarNode requiredCondition(String key) throws PolicyValidationException {
+    DocumentNode node = required(key);
+    if (node instanceof ScalarNode scalar && scalar.value() instanceof Boolean b) {
+      return new ScalarNode(scalar.line(), scalar.contentLine(), false, b.toString(), b.toString());
+    }
+    return string(node, path(key));
   }
 
   /** A required policy id: 1 to 128 characters of {@code [A-Za-z0-9._-]}, starting alphanumeric. */
@@ -161,7 +176,10 @@ final class Fields {
 
   static PolicyValidationException wrongType(DocumentNode node, String path, String expected) {
     return new PolicyValidationException(
-        Reason.WRONG_TYPE, node.line(), path, "expected " + expected + ", found " + node.typeName());
+        Reason.WRONG_TYPE,
+        node.line(),
+        path,
+        "expected " + expected + ", found " + node.typeName());
   }
 
   static String child(String path, String key) {

@@ -3,8 +3,8 @@ package dev.carapace.policy;
 import java.util.regex.Pattern;
 
 /**
- * A resource path segment pattern: {@code *} matches any run of characters (including none),
- * {@code ?} exactly one, everything else itself. Matching is case-sensitive and whole-segment.
+ * A resource path segment pattern: {@code *} matches any run of characters (including none), {@code
+ * ?} exactly one, everything else itself. Matching is case-sensitive and whole-segment.
  */
 record Glob(String pattern, Pattern regex) {
 

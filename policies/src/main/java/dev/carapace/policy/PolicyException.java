@@ -1,8 +1,8 @@
 package dev.carapace.policy;
 
 /**
- * Root of the checked exceptions of this module: a policy document that cannot be accepted
- * ({@link PolicyValidationException}) or a policy that cannot be evaluated on given input ({@link
+ * Root of the checked exceptions of this module: a policy document that cannot be accepted ({@link
+ * PolicyValidationException}) or a policy that cannot be evaluated on given input ({@link
  * PolicyEvaluationException}). Messages never contain claim values or reference values.
  */
 public abstract sealed class PolicyException extends Exception

@@ -62,7 +62,8 @@ public final class PolicyParser {
   private static final Set<String> CLAIM_FIELDS = Set.of("rules", "default");
   private static final Set<String> APPRAISAL_RULE_FIELDS = Set.of("when", "value", "reason");
   private static final Set<String> DEFAULT_FIELDS = Set.of("value", "reason");
-  private static final Set<String> RESOURCE_FIELDS = Set.of("id", "version", "description", "rules");
+  private static final Set<String> RESOURCE_FIELDS =
+      Set.of("id", "version", "description", "rules");
   private static final Set<String> RESOURCE_RULE_FIELDS = Set.of("scope", "allow", "reason");
   private static final Set<String> SCOPE_FIELDS = Set.of("repository", "type", "tag");
 
@@ -140,10 +141,13 @@ public final class PolicyParser {
       for (int i = 0; i < list.get().items().size(); i++) {
         String rulePath = fields.path("rules") + "[" + i + "]";
         Fields rule = Fields.of(list.get().items().get(i), rulePath, APPRAISAL_RULE_FIELDS);
-        Condition when = ConditionCompiler.APPRAISAL.compile(rule.requiredString("when"), rule.path("when"));
+        Condition when =
+            ConditionCompiler.APPRAISAL.compile(rule.requiredCondition("when"), rule.path("when"));
         int value = rule.requiredInt("value", -128, 127);
         String reason =
-            rule.optionalString("reason").map(ScalarNode::text).orElse("rule " + (i + 1) + " holds: " + when.summary());
+            rule.optionalString("reason")
+                .map(ScalarNode::text)
+                .orElse("rule " + (i + 1) + " holds: " + when.summary());
         rules.add(new AppraisalPolicy.Rule(when, value, reason));
       }
     }
@@ -152,7 +156,8 @@ public final class PolicyParser {
     if (defaultNode.isPresent()) {
       Fields d = Fields.of(defaultNode.get(), fields.path("default"), DEFAULT_FIELDS);
       defaultValue = d.requiredInt("value", -128, 127);
-      defaultReason = d.optionalString("reason").map(ScalarNode::text).orElse("no rule holds (default)");
+      defaultReason =
+          d.optionalString("reason").map(ScalarNode::text).orElse("no rule holds (default)");
     }
     return new AppraisalPolicy.ClaimRules(claim, rules, defaultValue, defaultReason);
   }
@@ -170,7 +175,8 @@ public final class PolicyParser {
       type = glob(scope, "type");
       tag = glob(scope, "tag");
     }
-    Condition allow = ConditionCompiler.RESOURCE.compile(rule.requiredString("allow"), rule.path("allow"));
+    Condition allow =
+        ConditionCompiler.RESOURCE.compile(rule.requiredCondition("allow"), rule.path("allow"));
     String scopeText = repository + "/" + type + "/" + tag;
     String reason =
         rule.optionalString("reason")
@@ -206,5 +212,4 @@ public final class PolicyParser {
     }
     return names;
   }
-
 }

@@ -3,10 +3,10 @@ package dev.carapace.policy;
 import java.util.Objects;
 
 /**
- * Thrown by {@link PolicyParser} when a policy document is rejected. {@link #line()} is the
- * 1-based line of the document where the problem is ({@code 0} when unknown), {@link #path()} the
- * location in the document's structure (e.g. {@code trustworthiness.hardware.rules[1].when}), and
- * {@link #reason()} a stable code to switch on.
+ * Thrown by {@link PolicyParser} when a policy document is rejected. {@link #line()} is the 1-based
+ * line of the document where the problem is ({@code 0} when unknown), {@link #path()} the location
+ * in the document's structure (e.g. {@code trustworthiness.hardware.rules[1].when}), and {@link
+ * #reason()} a stable code to switch on.
  */
 public final class PolicyValidationException extends PolicyException {
   private static final long serialVersionUID = 1L;
@@ -73,7 +73,9 @@ public final class PolicyValidationException extends PolicyException {
     return line;
   }
 
-  /** Where in the document's structure the problem is, e.g. {@code rules[0].allow}; may be empty. */
+  /**
+   * Where in the document's structure the problem is, e.g. {@code rules[0].allow}; may be empty.
+   */
   public String path() {
     return path;
   }

@@ -45,7 +45,8 @@ public interface ReferenceValueProvider {
    */
   static ReferenceValueProvider of(Map<String, List<String>> values) {
     Map<String, List<String>> frozen = new HashMap<>();
-    Objects.requireNonNull(values, "values").forEach((name, list) -> frozen.put(name, List.copyOf(list)));
+    Objects.requireNonNull(values, "values")
+        .forEach((name, list) -> frozen.put(name, List.copyOf(list)));
     Map<String, List<String>> copy = Map.copyOf(frozen);
     return name -> copy.getOrDefault(name, List.of());
   }

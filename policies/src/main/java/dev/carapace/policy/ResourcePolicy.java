@@ -67,7 +67,8 @@ public final class ResourcePolicy {
    * Decides whether to release {@code request}.
    *
    * @param attestationClaims the claims of the requester's attestation result (see the class
-   *     documentation); values must be strings, booleans, numbers, nulls, lists or string-keyed maps
+   *     documentation); values must be strings, booleans, numbers, nulls, lists or string-keyed
+   *     maps
    * @throws PolicyEvaluationException if the claims are not such a tree or a condition fails at run
    *     time for a reason other than an absent claim; callers must then deny
    */
@@ -80,7 +81,8 @@ public final class ResourcePolicy {
             "claims",
             ClaimsTree.normalize(attestationClaims),
             "request",
-            Map.of("repository", request.repository(), "type", request.type(), "tag", request.tag()));
+            Map.of(
+                "repository", request.repository(), "type", request.type(), "tag", request.tag()));
     List<String> reasons = new ArrayList<>();
     for (Rule rule : rules) {
       if (!rule.applies(request)) {

@@ -100,9 +100,9 @@ public record TrustworthinessVector(
   }
 
   /**
-   * The EAR status of this vector: the worst {@link EarStatus#ofClaimValue tier} of its claims
-   * (any contraindicated value makes it {@link EarStatus#CONTRAINDICATED}, else any warning value
-   * {@link EarStatus#WARNING}, else any affirming value {@link EarStatus#AFFIRMING}, else {@link
+   * The EAR status of this vector: the worst {@link EarStatus#ofClaimValue tier} of its claims (any
+   * contraindicated value makes it {@link EarStatus#CONTRAINDICATED}, else any warning value {@link
+   * EarStatus#WARNING}, else any affirming value {@link EarStatus#AFFIRMING}, else {@link
    * EarStatus#NONE}), as rust-ear's {@code update_status_from_trust_vector} derives it.
    */
   public EarStatus status() {
