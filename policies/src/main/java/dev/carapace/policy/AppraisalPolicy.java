@@ -1,6 +1,7 @@
 package dev.carapace.policy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class AppraisalPolicy {
         names.addAll(r.when().referenceValueNames());
       }
     }
-    this.referenceValueNames = java.util.Collections.unmodifiableSet(names);
+    this.referenceValueNames = Collections.unmodifiableSet(names);
   }
 
   /** The policy id ({@code ear.appraisal-policy-id} of the results it produces). */

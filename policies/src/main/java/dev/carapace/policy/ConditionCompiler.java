@@ -6,6 +6,7 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelSourceLocation;
+import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles the CEL conditions of policy documents. There are two environments, one per policy kind,
@@ -86,10 +88,9 @@ final class ConditionCompiler {
           .build();
 
   private final CelCompiler compiler;
-  private final @org.jspecify.annotations.Nullable String referenceValuesVar;
+  private final @Nullable String referenceValuesVar;
 
-  private ConditionCompiler(
-      CelCompiler compiler, @org.jspecify.annotations.Nullable String referenceValuesVar) {
+  private ConditionCompiler(CelCompiler compiler, @Nullable String referenceValuesVar) {
     this.compiler = compiler;
     this.referenceValuesVar = referenceValuesVar;
   }
@@ -119,7 +120,7 @@ final class ConditionCompiler {
         throw issue(Reason.EXPRESSION_TYPE, node, path, checked.getErrors());
       }
       ast = checked.getAst();
-    } catch (dev.cel.common.CelValidationException e) {
+    } catch (CelValidationException e) {
       // getAst() throws only when there are errors, which were handled above.
       throw new PolicyBugException("CEL reported no errors but produced no AST", e);
     }

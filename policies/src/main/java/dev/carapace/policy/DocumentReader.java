@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.carapace.policy.DocumentNode.Field;
@@ -14,6 +15,7 @@ import dev.carapace.policy.DocumentNode.MapNode;
 import dev.carapace.policy.DocumentNode.ScalarNode;
 import dev.carapace.policy.PolicyValidationException.Reason;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +38,13 @@ final class DocumentReader {
 
   private static final JsonFactory JSON =
       JsonFactory.builder()
-          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .streamReadConstraints(CONSTRAINTS)
           .build();
 
   private static final YAMLFactory YAML =
       YAMLFactory.builder()
-          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .streamReadConstraints(CONSTRAINTS)
           .build();
 
@@ -137,7 +139,7 @@ final class DocumentReader {
       }
       case VALUE_NUMBER_INT -> {
         Number n = parser.getNumberValue();
-        Object value = n instanceof java.math.BigInteger big ? big : Long.valueOf(n.longValue());
+        Object value = n instanceof BigInteger big ? big : Long.valueOf(n.longValue());
         return scalar(parser, line, parser.getText(), value);
       }
       case VALUE_NUMBER_FLOAT -> {

@@ -5,6 +5,7 @@ import dev.carapace.policy.DocumentNode.ListNode;
 import dev.carapace.policy.DocumentNode.MapNode;
 import dev.carapace.policy.DocumentNode.ScalarNode;
 import dev.carapace.policy.PolicyValidationException.Reason;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -130,11 +131,11 @@ final class Fields {
   int requiredInt(String key, int min, int max) throws PolicyValidationException {
     DocumentNode node = required(key);
     if (!(node instanceof ScalarNode scalar)
-        || !(scalar.value() instanceof Long || scalar.value() instanceof java.math.BigInteger)) {
+        || !(scalar.value() instanceof Long || scalar.value() instanceof BigInteger)) {
       throw wrongType(node, path(key), "an integer");
     }
     Number n = (Number) scalar.value();
-    if (n instanceof java.math.BigInteger || n.longValue() < min || n.longValue() > max) {
+    if (n instanceof BigInteger || n.longValue() < min || n.longValue() > max) {
       throw new PolicyValidationException(
           Reason.INVALID_VALUE,
           scalar.line(),

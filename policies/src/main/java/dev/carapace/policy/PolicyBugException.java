@@ -1,5 +1,7 @@
 package dev.carapace.policy;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A broken invariant inside this module (for example a shipped default policy that no longer
  * parses): always a bug in Carapace, never caused by input.
@@ -7,7 +9,7 @@ package dev.carapace.policy;
 final class PolicyBugException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  PolicyBugException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
+  PolicyBugException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

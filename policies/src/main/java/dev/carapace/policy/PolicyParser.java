@@ -5,6 +5,7 @@ import dev.carapace.policy.DocumentNode.ListNode;
 import dev.carapace.policy.DocumentNode.ScalarNode;
 import dev.carapace.policy.PolicyValidationException.Reason;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -206,7 +207,7 @@ public final class PolicyParser {
   }
 
   private static Set<String> claimNames() {
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (TrustworthinessClaim claim : TrustworthinessClaim.values()) {
       names.add(claim.earName());
     }
