@@ -1,7 +1,5 @@
 package dev.carapace.policy;
 
-import java.util.Locale;
-
 /**
  * The EAR trust tier of an appraisal ({@code ear.status} in draft-ietf-rats-ear), ordered from best
  * to worst: {@code NONE < AFFIRMING < WARNING < CONTRAINDICATED} is the order of {@link
@@ -65,8 +63,7 @@ public enum EarStatus {
       }
     }
     throw new IllegalArgumentException(
-        "ear.status must be none, affirming, warning or contraindicated, found "
-            + earName.toLowerCase(Locale.ROOT));
+        "ear.status must be none, affirming, warning or contraindicated, found '" + earName + "'");
   }
 
   /** The worse of this status and {@code other}. */
