@@ -195,7 +195,11 @@ public final class AppraisalService {
     }
   }
 
-  /** The policy input and the token's annotated evidence (Trustee's transform_claims). */
+  /**
+   * The policy input and the token's annotated evidence (Trustee's transform_claims): the TEE's
+   * claims, {@code report_data}, {@code runtime_data_claims} when structured, and {@code
+   * init_data} / {@code init_data_claims} only when the init-data binding was checked.
+   */
   private Map<String, Object> annotated(VerifiedEvidence ev, @Nullable RuntimeDataBinding runtime,
       @Nullable InitDataBinding init) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -206,12 +210,14 @@ public final class AppraisalService {
     if (runtime != null && runtime.structured() != null) {
       m.put("runtime_data_claims", mapper.convertValue(runtime.structured(), Object.class));
     }
-    if (ev.initDataValue().isPresent()) {
-      m.put("init_data", ev.initDataValue().get().toHex());
-    } else if (init != null) {
-      m.put("init_data", init.digest().toHex());
+    if (init != null && ev.initDataValue().isPresent()) {
+      // Only a checked binding is a claim: policies read has(claims.init_data) as "bound".
+      m.put("init_data", RuntimeDataBinding.regularize(init.digest(),
+          ev.initDataValue().get().size()).toHex());
+      if (init.claims() != null) {
+        m.put("init_data_claims", init.claims());
+      }
     }
-    m.put("init_data_claims", init == null ? null : init.claims());
     return m;
   }
 

@@ -2,6 +2,7 @@ package dev.carapace.attestation.service.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.carapace.attestation.service.appraisal.AppraisalService;
+import dev.carapace.attestation.service.appraisal.CelPolicyEngine;
 import dev.carapace.attestation.service.appraisal.NonceStore;
 import dev.carapace.attestation.service.appraisal.PolicyCatalog;
 import dev.carapace.attestation.service.appraisal.PolicyEngine;
@@ -139,6 +140,11 @@ public class AttestationServiceConfiguration {
   ReferenceValues referenceValues(ReferenceValueStore store, Clock clock,
       AttestationServiceProperties p, ObjectMapper mapper) {
     return new ReferenceValues(store, clock, p.referenceValueLifetime(), mapper);
+  }
+
+  @Bean
+  PolicyEngine policyEngine() {
+    return new CelPolicyEngine();
   }
 
   @Bean

@@ -22,6 +22,8 @@ final class SnpClaims {
     m.put("version", r.version());
     m.put("product", v.product().kdsName());
     m.put("signing_key", v.signingKey().name());
+    // Set only here, after the VCEK/VLEK chain and the report signature verified.
+    m.put("signer", v.signingKey().name().toLowerCase(java.util.Locale.ROOT));
     m.put("amd_root", v.amdRoot());
     m.put("revocation_checked", v.revocationChecked());
     m.put("vmpl", r.vmpl());

@@ -57,13 +57,13 @@ public class PolicyController {
   }
 
   @GetMapping("/policy/{id}")
-  public ResponseEntity<String> get(@PathVariable String id) throws AttestationException {
+  public ResponseEntity<String> get(@PathVariable("id") String id) throws AttestationException {
     String text = catalog.document(id).orElseGet(catalog::defaultDocument);
     return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(text);
   }
 
   @PutMapping(path = "/policy/{id}", consumes = MediaType.ALL_VALUE)
-  public ResponseEntity<PolicyEntry> put(@PathVariable String id, @RequestBody String document)
+  public ResponseEntity<PolicyEntry> put(@PathVariable("id") String id, @RequestBody String document)
       throws AttestationException, IOException {
     boolean replaced = catalog.put(id, document);
     CompiledPolicy c = catalog.policy(id);
@@ -89,7 +89,7 @@ public class PolicyController {
   }
 
   @DeleteMapping("/policy/{id}")
-  public ResponseEntity<Void> delete(@PathVariable String id)
+  public ResponseEntity<Void> delete(@PathVariable("id") String id)
       throws AttestationException, IOException {
     catalog.delete(id);
     return ResponseEntity.noContent().build();

@@ -81,12 +81,12 @@ public class ReferenceValueController {
   }
 
   @GetMapping("/reference-values/{name}")
-  public ReferenceValueEntry get(@PathVariable String name) throws AttestationException {
+  public ReferenceValueEntry get(@PathVariable("name") String name) throws AttestationException {
     return entry(referenceValues.get(name));
   }
 
   @DeleteMapping("/reference-values/{name}")
-  public ResponseEntity<Void> delete(@PathVariable String name)
+  public ResponseEntity<Void> delete(@PathVariable("name") String name)
       throws AttestationException, IOException {
     referenceValues.delete(name);
     return ResponseEntity.noContent().build();
