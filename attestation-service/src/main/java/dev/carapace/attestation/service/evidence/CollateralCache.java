@@ -14,12 +14,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verified TDX collateral per (FMSPC, PCK CA), so that a quote costs one signature check rather
  * than five: collateral is fetched from the source and its signatures checked once, then reused
  * until the refresh interval passes or it expires (whichever is first). Thread-safe; concurrent
- * misses for one platform fetch once.
+ * misses fetch once.
  */
 final class CollateralCache {
   private record Key(Bytes fmspc, PckCa ca) {}
@@ -41,16 +42,19 @@ final class CollateralCache {
     this.ttl = Objects.requireNonNull(ttl, "ttl");
   }
 
-  VerifiedCollateral get(Bytes fmspc, PckCa ca)
+  /** The cached collateral if it is still fresh, else null. */
+  @Nullable VerifiedCollateral cached(Bytes fmspc, PckCa ca) {
+    Entry e = entries.get(new Key(fmspc, ca));
+    return e != null && clock.instant().isBefore(e.refreshAt()) ? e.collateral() : null;
+  }
+
+  /** Fetches, verifies and caches collateral (one fetch for concurrent misses). */
+  VerifiedCollateral load(Bytes fmspc, PckCa ca)
       throws CollateralException, QuoteVerificationException {
     Key key = new Key(fmspc, ca);
-    Instant now = clock.instant();
-    Entry e = entries.get(key);
-    if (e != null && now.isBefore(e.refreshAt())) {
-      return e.collateral();
-    }
     synchronized (this) {
-      e = entries.get(key);
+      Instant now = clock.instant();
+      Entry e = entries.get(key);
       if (e != null && now.isBefore(e.refreshAt())) {
         return e.collateral();
       }

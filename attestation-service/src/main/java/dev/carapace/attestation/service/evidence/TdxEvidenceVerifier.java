@@ -80,7 +80,12 @@ public final class TdxEvidenceVerifier implements EvidenceVerifier {
     VerifiedQuote vq;
     try {
       Platform p = platform(quote);
-      VerifiedCollateral vc = collateral.get(p.fmspc(), p.ca());
+      VerifiedCollateral vc = collateral.cached(p.fmspc(), p.ca());
+      if (vc == null) {
+        // Nothing is fetched for a quote whose PCK chain and signatures do not verify.
+        verifier.verifySignatures(quote);
+        vc = collateral.load(p.fmspc(), p.ca());
+      }
       vq = verifier.verify(quote, vc);
     } catch (QuoteVerificationException e) {
       throw new EvidenceException(map(e.reason()), e.reason().name(), e.getMessage(), e);
