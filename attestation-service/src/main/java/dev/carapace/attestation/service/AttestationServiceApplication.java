@@ -6,15 +6,18 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Starts the attestation service: {@code java -jar attestation-service.jar [--port N] [--data
- * DIR] [--dev]}; any other argument is passed to Spring Boot ({@code
+ * Starts the attestation service: {@code java -jar attestation-service.jar [--port N] [--address
+ * A] [--data DIR] [--dev]}; any other argument is passed to Spring Boot ({@code
  * --carapace.attestation.token-lifetime=PT10M}, ...).
  */
 @SpringBootApplication
 public class AttestationServiceApplication {
   static final String USAGE = """
-      usage: attestation-service [--port N] [--data DIR] [--dev] [--<spring property>=VALUE ...]
+      usage: attestation-service [--port N] [--address A] [--data DIR] [--dev]
+                                 [--<property>=VALUE ...]
         --port N     listen on port N (default 8080)
+        --address A  listen on address A (default 127.0.0.1: the administration endpoints
+                     are not authenticated)
         --data DIR   data directory (default ~/.carapace/attestation-service)
         --dev        trust the development TDX/SNP roots and enable the sample TEE (never in
                      production)
@@ -45,6 +48,7 @@ public class AttestationServiceApplication {
       switch (a) {
         case "--port" -> out.add("--server.port=" + value(args, ++i, a));
         case "--data" -> out.add("--carapace.attestation.data-dir=" + value(args, ++i, a));
+        case "--address" -> out.add("--server.address=" + value(args, ++i, a));
         case "--dev" -> out.add("--carapace.attestation.dev=true");
         case "-h" -> out.add("--help");
         default -> {

@@ -13,8 +13,10 @@ class AttestationServiceApplicationTest {
             "--carapace.attestation.token-lifetime=PT1M"}))
         .containsExactly("--server.port=9090", "--carapace.attestation.data-dir=/srv/as",
             "--carapace.attestation.dev=true", "--carapace.attestation.token-lifetime=PT1M");
-    assertThat(AttestationServiceApplication.translate(new String[] {"--port=1", "--data=d"}))
-        .containsExactly("--server.port=1", "--carapace.attestation.data-dir=d");
+    assertThat(AttestationServiceApplication.translate(new String[] {"--port=1", "--data=d",
+        "--address", "0.0.0.0"}))
+        .containsExactly("--server.port=1", "--carapace.attestation.data-dir=d",
+            "--server.address=0.0.0.0");
   }
 
   @Test

@@ -52,10 +52,11 @@ public final class DevelopmentFixtures {
 
   private DevelopmentFixtures() {}
 
-  /** A fresh data directory holding the development PKIs. */
+  /** A fresh data directory holding the development PKIs, deleted when the JVM exits. */
   public static Path dataDirectory(String prefix) {
     try {
       Path dir = Files.createTempDirectory(prefix);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
       TDX_PKI.writeTo(DevelopmentPkis.tdxDirectory(dir));
       SNP_PKI.writeTo(DevelopmentPkis.snpDirectory(dir, Product.GENOA));
       return dir;
@@ -64,7 +65,18 @@ public final class DevelopmentFixtures {
     }
   }
 
-  /** {@code {"structured": {"tee-pubkey": <vector JWK>, "nonce": nonce, "additional-evidence": ""}}}. */
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort in a shutdown hook
+    }
+  }
+
+  /**
+   * {@code {"structured": {"tee-pubkey": <vector JWK>, "nonce": nonce, "additional-evidence":
+   * ""}}}.
+   */
   public static ObjectNode runtimeData(String nonce) {
     ObjectNode structured = MAPPER.createObjectNode();
     structured.set("tee-pubkey", TestVectors.kbs().at("/tee_keypair/public_jwk").deepCopy());

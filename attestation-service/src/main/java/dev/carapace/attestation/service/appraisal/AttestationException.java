@@ -17,7 +17,10 @@ public final class AttestationException extends Exception {
     MALFORMED_REQUEST,
     /** The {@code tee} is unknown or not enabled (sample outside dev mode). */
     UNSUPPORTED_TEE,
-    /** runtime_data is neither {@code {"structured": {...}}} nor {@code {"raw": "..."}}, or the hash algorithm is unknown. */
+    /**
+     * runtime_data is neither {@code {"structured": {...}}} nor {@code {"raw": "..."}}, or the
+     * hash algorithm is unknown.
+     */
     INVALID_RUNTIME_DATA,
     /** init_data is malformed (not TOML with a known algorithm, or a bad digest). */
     INVALID_INIT_DATA,

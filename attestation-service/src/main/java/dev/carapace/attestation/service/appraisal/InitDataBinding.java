@@ -8,7 +8,6 @@ import dev.carapace.attestation.model.Bytes;
 import dev.carapace.attestation.service.appraisal.AttestationException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,8 +87,7 @@ public record InitDataBinding(Bytes digest, @Nullable Map<String, Object> claims
     Map<String, Object> claims = new LinkedHashMap<>();
     JsonNode data = doc.get("data");
     if (data != null && data.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : data.properties()) {
         claims.put(e.getKey(), value(e.getKey(), e.getValue()));
       }
     }

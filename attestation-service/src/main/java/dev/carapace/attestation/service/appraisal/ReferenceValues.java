@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -122,8 +121,7 @@ public final class ReferenceValues {
       throw invalid("RVPS payload must be standard base64 of a JSON object");
     }
     List<ReferenceValue> out = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = payload.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : payload.properties()) {
       out.add(register(e.getKey(), e.getValue(), null));
     }
     return out;

@@ -113,7 +113,7 @@ public class AttestationServiceConfiguration {
 
   @Bean
   SigningKeys signingKeys(SigningKeyStore store, AttestationServiceProperties p, Clock clock,
-      SecureRandom random) {
+      SecureRandom random, Provider bouncyCastle) {
     SigningKeys.ConfiguredKey configured = null;
     if (p.signingKey() != null) {
       configured = SigningKeyFiles.read(p.signingKey(), p.signingCertChain());
@@ -122,7 +122,7 @@ public class AttestationServiceConfiguration {
           "carapace.attestation.signing-cert-chain needs carapace.attestation.signing-key");
     }
     return new SigningKeys(store, configured, p.tokenLifetime(), p.signingKeyRotation(), clock,
-        random);
+        random, bouncyCastle);
   }
 
   @Bean

@@ -16,6 +16,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The development PKIs of dev mode, kept under {@code DATA/dev-pki}: {@code tdx/} in the layout
@@ -50,26 +55,53 @@ public final class DevelopmentPkis {
     return pki;
   }
 
-  /** Reads each product's SNP development hierarchy, generating missing ones. */
+  /**
+   * Reads each product's SNP development hierarchy, generating missing ones (in parallel: RSA key
+   * generation dominates a first start).
+   */
   public static List<SnpDevelopmentPki> snp(Path dataDir, List<Product> products,
       SecureRandom random, Provider provider, Clock clock)
       throws IOException, GeneralSecurityException {
-    List<SnpDevelopmentPki> out = new ArrayList<>();
+    List<Callable<SnpDevelopmentPki>> tasks = new ArrayList<>();
     for (Product p : products) {
-      Path dir = snpDirectory(dataDir, p);
-      if (Files.exists(dir.resolve("ark.pem"))) {
-        out.add(SnpDevelopmentPki.readFrom(dir, provider));
-        continue;
-      }
-      Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS)
-          .minus(SnpDevelopmentPki.BACKDATE);
-      Instant to = from.atOffset(ZoneOffset.UTC)
-          .plusYears(SnpDevelopmentPki.DEFAULT_VALIDITY_YEARS).toInstant();
-      SnpDevelopmentPki pki = SnpDevelopmentPki.generate(p, SnpDevelopmentPki.MIN_RSA_KEY_BITS,
-          true, from, to, random, provider);
-      pki.writeTo(dir);
-      out.add(pki);
+      tasks.add(() -> snp(dataDir, p, random, provider, clock));
     }
-    return out;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, tasks.size()));
+    try {
+      List<SnpDevelopmentPki> out = new ArrayList<>();
+      for (Future<SnpDevelopmentPki> f : pool.invokeAll(tasks)) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while generating development PKIs", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof GeneralSecurityException gse) {
+        throw gse;
+      }
+      throw new IllegalStateException("development PKI generation failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static SnpDevelopmentPki snp(Path dataDir, Product p, SecureRandom random,
+      Provider provider, Clock clock) throws IOException, GeneralSecurityException {
+    Path dir = snpDirectory(dataDir, p);
+    if (Files.exists(dir.resolve("ark.pem"))) {
+      return SnpDevelopmentPki.readFrom(dir, provider);
+    }
+    Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS)
+        .minus(SnpDevelopmentPki.BACKDATE);
+    Instant to = from.atOffset(ZoneOffset.UTC)
+        .plusYears(SnpDevelopmentPki.DEFAULT_VALIDITY_YEARS).toInstant();
+    SnpDevelopmentPki pki = SnpDevelopmentPki.generate(p, SnpDevelopmentPki.MIN_RSA_KEY_BITS,
+        true, from, to, random, provider);
+    pki.writeTo(dir);
+    return pki;
   }
 }

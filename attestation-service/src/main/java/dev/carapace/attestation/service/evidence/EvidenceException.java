@@ -13,9 +13,9 @@ public final class EvidenceException extends Exception {
 
   /** Why the evidence was rejected. */
   public enum Reason {
-    /** The evidence is not the JSON the TEE's attester produces, or its quote/report is malformed. */
+    /** The evidence is not the attester's JSON, or its quote or report is malformed. */
     MALFORMED_EVIDENCE,
-    /** A certificate chain ends in a root that is not trusted (development roots without dev mode). */
+    /** A chain ends in an untrusted root (for example a development root without dev mode). */
     UNTRUSTED_ROOT,
     /** A quote, report or QE report signature does not verify. */
     SIGNATURE_INVALID,

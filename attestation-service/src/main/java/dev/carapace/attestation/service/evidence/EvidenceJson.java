@@ -21,7 +21,8 @@ final class EvidenceJson {
           tee + " evidence is not JSON", e);
     }
     if (!(node instanceof ObjectNode o)) {
-      throw new EvidenceException(Reason.MALFORMED_EVIDENCE, tee + " evidence must be a JSON object");
+      throw new EvidenceException(Reason.MALFORMED_EVIDENCE,
+          tee + " evidence must be a JSON object");
     }
     return o;
   }

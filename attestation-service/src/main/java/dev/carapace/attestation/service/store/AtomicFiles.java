@@ -37,7 +37,8 @@ public final class AtomicFiles {
     Path dir = target.toAbsolutePath().getParent();
     createPrivateDirectories(dir);
     Path tmp = POSIX
-        ? Files.createTempFile(dir, ".tmp-", ".part", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+        ? Files.createTempFile(dir, ".tmp-", ".part",
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY))
         : Files.createTempFile(dir, ".tmp-", ".part");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,

@@ -33,7 +33,7 @@ import java.util.Objects;
 public final class AttestationResultIssuer {
   /** The EAR profile of draft-ietf-rats-ear. */
   public static final String EAT_PROFILE = "tag:github.com,2023:veraison/ear";
-  public static final String DEVELOPER = "https://github.com/carapace-dev/carapace";
+  public static final String DEVELOPER = "https://carapace.dev";
   public static final String BUILD = "carapace attestation-service 0.1.0";
 
   /**

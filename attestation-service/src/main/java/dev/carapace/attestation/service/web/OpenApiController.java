@@ -8,7 +8,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /openapi.yaml}: the API description, the same file as docs/api/attestation-service.yaml. */
+/**
+ * {@code GET /openapi.yaml}: the API description, the same file as
+ * docs/api/attestation-service.yaml.
+ */
 @RestController
 public class OpenApiController {
   static final String RESOURCE = "/openapi/attestation-service.yaml";

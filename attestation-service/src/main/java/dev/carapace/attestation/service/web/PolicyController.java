@@ -63,8 +63,8 @@ public class PolicyController {
   }
 
   @PutMapping(path = "/policy/{id}", consumes = MediaType.ALL_VALUE)
-  public ResponseEntity<PolicyEntry> put(@PathVariable("id") String id, @RequestBody String document)
-      throws AttestationException, IOException {
+  public ResponseEntity<PolicyEntry> put(@PathVariable("id") String id,
+      @RequestBody String document) throws AttestationException, IOException {
     boolean replaced = catalog.put(id, document);
     CompiledPolicy c = catalog.policy(id);
     return ResponseEntity.status(replaced ? HttpStatus.OK : HttpStatus.CREATED)

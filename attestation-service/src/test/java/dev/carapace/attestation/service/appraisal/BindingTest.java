@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.attestation.model.Bytes;
 import dev.carapace.attestation.service.TestVectors;
+import dev.carapace.attestation.service.appraisal.AttestationException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -51,10 +52,10 @@ class BindingTest {
   void runtimeDataWhenUnknownShapeOrAlgorithmThenInvalidRuntimeData() throws Exception {
     assertThatThrownBy(() -> RuntimeDataBinding.of(MAPPER.readTree("{\"other\":1}"), null))
         .isInstanceOfSatisfying(AttestationException.class,
-            e -> assertThat(e.reason()).isEqualTo(AttestationException.Reason.INVALID_RUNTIME_DATA));
+            e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_RUNTIME_DATA));
     assertThatThrownBy(() -> RuntimeDataBinding.of(MAPPER.readTree("{\"structured\":{}}"), "md5"))
         .isInstanceOfSatisfying(AttestationException.class,
-            e -> assertThat(e.reason()).isEqualTo(AttestationException.Reason.INVALID_RUNTIME_DATA));
+            e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_RUNTIME_DATA));
   }
 
   @Test
@@ -94,7 +95,7 @@ class BindingTest {
       ObjectNode init = MAPPER.createObjectNode().put("init_data_toml", toml);
       assertThatThrownBy(() -> InitDataBinding.of(init))
           .isInstanceOfSatisfying(AttestationException.class,
-              e -> assertThat(e.reason()).isEqualTo(AttestationException.Reason.INVALID_INIT_DATA));
+              e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_INIT_DATA));
     }
   }
 }

@@ -19,7 +19,8 @@ class JsonCanonicalizerTest {
   @Test
   void canonicalizeWhenRfc8785SampleThenRfcOutput() throws Exception {
     // RFC 8785 section 3.2.2 / 3.2.3 example input and output.
-    String input = "{\n  \"numbers\": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],"
+    String input = "{\n  \"numbers\": [333333333.33333329, 1E30, 4.50, 2e-3, "
+        + "0.000000000000000000000000001],"
         + "\n  \"string\": \"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\","
         + "\n  \"literals\": [null, true, false]\n}";
     String expected = "{\"literals\":[null,true,false],\"numbers\":[333333333.3333333,1e+30,4.5,"
@@ -31,12 +32,14 @@ class JsonCanonicalizerTest {
   void canonicalizeWhenKeysNeedUtf16OrderThenSortedByCodeUnits() throws Exception {
     // RFC 8785 3.2.3: sorting by UTF-16 code units puts U+1F600 (surrogates D83D..) before U+FB33.
     String input = "{\"\\u20ac\": \"Euro Sign\", \"\\r\": \"Carriage Return\", \"\\ufb33\": "
-        + "\"Hebrew Letter Dalet With Dagesh\", \"1\": \"One\", \"\\ud83d\\ude00\": \"Emoji: Grinning"
-        + " Face\", \"\\u0080\": \"Control\", \"\\u00f6\": \"Latin Small Letter O With Diaeresis\"}";
+        + "\"Hebrew Letter Dalet With Dagesh\", \"1\": \"One\", \"\\ud83d\\ude00\": "
+        + "\"Emoji: Grinning Face\", \"\\u0080\": \"Control\", "
+        + "\"\\u00f6\": \"Latin Small Letter O With Diaeresis\"}";
     String canonical = JsonCanonicalizer.canonicalize(MAPPER.readTree(input));
     assertThat(canonical).isEqualTo("{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":"
         + "\"Control\",\"\u00f6\":\"Latin Small Letter O With Diaeresis\",\"\u20ac\":\"Euro Sign\","
-        + "\"\ud83d\ude00\":\"Emoji: Grinning Face\",\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}");
+        + "\"\ud83d\ude00\":\"Emoji: Grinning Face\","
+        + "\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}");
   }
 
   @ParameterizedTest

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A configured key and certificate give the JWKS Trustee's AS gives for them. */
 class SigningKeyFilesTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
   @TempDir Path dir;
 
@@ -30,7 +32,8 @@ class SigningKeyFilesTest {
     Files.write(chain, TestVectors.bytes("trustee/as-jwks-fixture/cert-chain.pem"));
     SigningKeys keys = new SigningKeys(new FileSigningKeyStore(dir.resolve("keys"), MAPPER),
         SigningKeyFiles.read(key, chain), Duration.ofMinutes(5), Duration.ofDays(90),
-        new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new SecureRandom());
+        new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new SecureRandom(),
+        BC);
     JsonNode got = MAPPER.readTree(keys.jwksJson()).get("keys");
     JsonNode want = TestVectors.json("trustee/as-jwks-fixture/expected-jwks.json").get("keys");
     assertThat(got).hasSize(1);
@@ -49,11 +52,11 @@ class SigningKeyFilesTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     FileSigningKeyStore store = new FileSigningKeyStore(dir.resolve("keys"), MAPPER);
     String generated = new SigningKeys(store, null, Duration.ofMinutes(5), Duration.ofDays(90),
-        clock, new SecureRandom()).current().kid();
+        clock, new SecureRandom(), BC).current().kid();
     Path key = dir.resolve("signing-key.pem");
     Files.write(key, TestVectors.bytes("trustee/as-jwks-fixture/signing-key.pem"));
     SigningKeys keys = new SigningKeys(store, SigningKeyFiles.read(key, null),
-        Duration.ofMinutes(5), Duration.ofDays(90), clock, new SecureRandom());
+        Duration.ofMinutes(5), Duration.ofDays(90), clock, new SecureRandom(), BC);
     assertThat(keys.current().kid()).isNotEqualTo(generated);
     assertThat(keys.jwksJson()).contains(generated);
     clock.advance(Duration.ofMinutes(5));

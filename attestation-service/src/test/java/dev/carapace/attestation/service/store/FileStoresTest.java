@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileStoresTest {
-  private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().registerModule(new JavaTimeModule());
 
   @TempDir Path dir;
 
@@ -30,7 +31,8 @@ class FileStoresTest {
     assertThat(reopened.get("tdx.mr_td").orElseThrow().values()).containsExactly("aa", "bb");
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("tdx%2Emr_td.json", "rvps%3A%2F%2F%2Fns%2F%2E%2E%2Fx%3A1.json");
+          .containsExactlyInAnyOrder("tdx%2Emr_td.json",
+              "rvps%3A%2F%2F%2Fns%2F%2E%2E%2Fx%3A1.json");
     }
     assertThat(Files.getPosixFilePermissions(dir.resolve("tdx%2Emr_td.json")).toString())
         .isEqualTo("[OWNER_READ, OWNER_WRITE]");

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SigningKeysTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
   private static final Duration LIFETIME = Duration.ofMinutes(5);
   private static final Duration ROTATION = Duration.ofDays(30);
 
@@ -32,7 +34,7 @@ class SigningKeysTest {
 
   private SigningKeys keys() {
     return new SigningKeys(new FileSigningKeyStore(dir, MAPPER), null, LIFETIME, ROTATION, clock,
-        new SecureRandom());
+        new SecureRandom(), BC);
   }
 
   @Test

@@ -36,9 +36,7 @@ class OpenApiDocumentTest extends DevModeHttpTest {
 
   private static Set<String> documented(JsonNode doc) {
     Set<String> out = new TreeSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields();
-        paths.hasNext(); ) {
-      Map.Entry<String, JsonNode> p = paths.next();
+    for (Map.Entry<String, JsonNode> p : doc.get("paths").properties()) {
       for (Iterator<String> ops = p.getValue().fieldNames(); ops.hasNext(); ) {
         String op = ops.next();
         if (!op.equals("parameters")) {

@@ -172,7 +172,8 @@ class TdxAttestationTest extends DevModeHttpTest {
   @Test
   void attestWhenReportDataBindsOtherRuntimeDataThenReportDataMismatch() throws Exception {
     ObjectNode rd = runtimeData(nonce());
-    byte[] quote = SIMULATOR.quote(TdQuoteRequest.of(randomMrTd(), reportData(runtimeData(nonce()))));
+    byte[] quote =
+        SIMULATOR.quote(TdQuoteRequest.of(randomMrTd(), reportData(runtimeData(nonce()))));
 
     assertProblem(client.attest("tdx", tdxEvidence(quote), rd, null), 403, "report-data-mismatch");
   }
@@ -257,7 +258,8 @@ class TdxAttestationTest extends DevModeHttpTest {
 
     HttpResponse<String> ok = client.attest("tdx", withEventLog(good, ccel), rd, null);
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-    JsonNode events = cpu0(verifiedClaims(ok)).at("/ear.veraison.annotated-evidence/tdx/uefi_event_logs");
+    JsonNode events =
+        cpu0(verifiedClaims(ok)).at("/ear.veraison.annotated-evidence/tdx/uefi_event_logs");
     assertThat(events.size()).isGreaterThan(10);
     assertThat(events.get(0).has("type_name")).isTrue();
 
