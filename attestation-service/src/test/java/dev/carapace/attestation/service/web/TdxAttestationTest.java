@@ -288,6 +288,9 @@ class TdxAttestationTest extends DevModeHttpTest {
         + "\"tdx\"}]}"), 400, "malformed-request");
     assertProblem(client.postJson("/attestation", "{\"verification_requests\": []}"), 400,
         "malformed-request");
+    assertProblem(client.postJson("/attestation", "{\"verification_requests\": [{\"tee\":"
+        + "\"tdx\",\"evidence\":\"AA\",\"runtime_data\":{\"structured\":{\"nonce\":\"a\","
+        + "\"nonce\":\"b\"}}}]}"), 400, "malformed-request");
     assertProblem(client.attest("tdx", "***", null, null), 400, "malformed-request");
     String notAQuote = DevelopmentFixtures.b64url("{\"quote\":\"AAAA\"}".getBytes());
     assertProblem(client.attest("tdx", notAQuote, null, null), 400, "malformed-evidence");
