@@ -1,0 +1,4 @@
+@NullMarked
+package dev.carapace.attestation.service.config;
+
+import org.jspecify.annotations.NullMarked;
