@@ -1,6 +1,11 @@
 package dev.carapace.snp.kds;
 
 import dev.carapace.attestation.model.Bytes;
+import dev.carapace.evidence.io.http.ExpiringCache;
+import dev.carapace.evidence.io.http.FetchException;
+import dev.carapace.evidence.io.http.FetchedResponse;
+import dev.carapace.evidence.io.http.HttpFetcher;
+import dev.carapace.snp.kds.KdsException.Reason;
 import dev.carapace.snp.report.Product;
 import dev.carapace.snp.report.TcbVersion;
 import java.net.URI;
@@ -62,22 +67,29 @@ public final class KdsClient implements KdsCertificateSource {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  /** Parses a 200 body. */
+  private interface BodyParser<T> {
+    T parse(byte[] body) throws KdsException;
+  }
+
   /** Chains and CRLs: at most 3 products × 2 signer kinds × 2 documents. */
   private static final int DOCUMENT_CACHE_CAPACITY = 16;
+  /** Bytes of an error body kept for the message excerpt. */
+  private static final int ERROR_EXCERPT = 512;
 
   private final String base;
-  private final ExpiringCache vceks;
-  private final ExpiringCache documents;
-  private final KdsHttp http;
+  private final ExpiringCache<URI, X509Certificate, KdsException> vceks;
+  private final ExpiringCache<URI, Object, KdsException> documents;
+  private final HttpFetcher http;
 
-  private KdsClient(Builder b, HttpClient client) {
+  private KdsClient(Builder b, HttpFetcher http) {
     this.base = stripSlash(b.baseUrl.toString());
-    this.vceks = new ExpiringCache(b.cacheCapacity, b.clock, b.maxCacheAge);
-    this.documents = new ExpiringCache(Math.min(b.cacheCapacity, DOCUMENT_CACHE_CAPACITY),
-        b.clock, b.maxCacheAge);
-    this.http = new KdsHttp(client, new KdsHttp.Settings(b.requestTimeout, b.maxRetries,
-        b.retryBackoff, Builder.MAX_BACKOFF, b.rateLimitBackoff, b.maxRetryAfter),
-        b.sleeper, b.clock);
+    this.vceks = new ExpiringCache<>(b.clock, b.cacheCapacity, b.maxCacheAge,
+        KdsException.CACHE_FAILURES);
+    this.documents = new ExpiringCache<>(b.clock,
+        Math.min(b.cacheCapacity, DOCUMENT_CACHE_CAPACITY), b.maxCacheAge,
+        KdsException.CACHE_FAILURES);
+    this.http = http;
   }
 
   /** A builder for AMD's KDS ({@link #AMD_KDS}). */
@@ -105,7 +117,7 @@ public final class KdsClient implements KdsCertificateSource {
       throws KdsException {
     URI uri = vcekUri(VcekId.forLookup(product, chipId, reportedTcb));
     return vceks.get(uri, X509Certificate.class,
-        () -> http.get(uri, KdsDocuments::parseCertificate),
+        () -> get(uri, KdsDocuments::parseCertificate),
         c -> c.getNotAfter().toInstant());
   }
 
@@ -118,7 +130,7 @@ public final class KdsClient implements KdsCertificateSource {
   public List<X509Certificate> certChain(Product product, SignerKind kind) throws KdsException {
     URI uri = certChainUri(product, kind);
     return documents.get(uri, CertChain.class,
-        () -> new CertChain(http.get(uri, KdsDocuments::parseCertChain)),
+        () -> new CertChain(get(uri, KdsDocuments::parseCertChain)),
         CertChain::expires).certs();
   }
 
@@ -130,7 +142,7 @@ public final class KdsClient implements KdsCertificateSource {
   @Override
   public X509CRL crl(Product product, SignerKind kind) throws KdsException {
     URI uri = crlUri(product, kind);
-    return documents.get(uri, X509CRL.class, () -> http.get(uri, KdsDocuments::parseCrl),
+    return documents.get(uri, X509CRL.class, () -> get(uri, KdsDocuments::parseCrl),
         crl -> crl.getNextUpdate() == null ? Instant.MIN : crl.getNextUpdate().toInstant());
   }
 
@@ -163,6 +175,30 @@ public final class KdsClient implements KdsCertificateSource {
   @Override
   public String toString() {
     return "KdsClient[" + base + "]";
+  }
+
+  /** GETs and parses one document; see the class comment for the rules. */
+  private <T> T get(URI uri, BodyParser<T> parser) throws KdsException {
+    FetchedResponse response;
+    try {
+      response = http.get(uri);
+    } catch (FetchException e) {
+      throw new KdsException(reason(e.reason()), e.getMessage(), e.getCause());
+    }
+    try {
+      return parser.parse(response.body());
+    } catch (KdsException e) {
+      throw new KdsException(e.reason(), uri + ": " + e.detail(), e);
+    }
+  }
+
+  private static Reason reason(FetchException.Reason reason) {
+    return switch (reason) {
+      case NOT_FOUND -> Reason.NOT_FOUND;
+      case RATE_LIMITED -> Reason.RATE_LIMITED;
+      case BAD_STATUS, TOO_LARGE -> Reason.BAD_RESPONSE;
+      case UNAVAILABLE, TIMEOUT, INTERRUPTED -> Reason.UNAVAILABLE;
+    };
   }
 
   /** A parsed chain with its cache expiry. */
@@ -290,12 +326,21 @@ public final class KdsClient implements KdsCertificateSource {
     }
 
     public KdsClient build() {
-      HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(requestTimeout)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
-      return new KdsClient(this, client);
+      HttpFetcher.Builder http = HttpFetcher.builder()
+          .clock(clock)
+          .requestTimeout(requestTimeout)
+          .maxRetries(maxRetries)
+          .initialBackoff(retryBackoff)
+          .maxBackoff(MAX_BACKOFF)
+          .rateLimitBackoff(rateLimitBackoff)
+          .maxRetryAfter(maxRetryAfter)
+          .sleeper(sleeper::sleep)
+          .maxBodySize(KdsDocuments.MAX_DOCUMENT_SIZE)
+          .errorExcerpt(ERROR_EXCERPT);
+      if (httpClient != null) {
+        http.httpClient(httpClient);
+      }
+      return new KdsClient(this, http.build());
     }
   }
 }
