@@ -25,21 +25,13 @@ public final class KdsException extends Exception {
     MALFORMED,
   }
 
-  /** For callers of a cache that waited for another caller's failed or interrupted fetch. */
-  static final ExpiringCache.Failures<KdsException> CACHE_FAILURES =
-      new ExpiringCache.Failures<>() {
-        @Override
-        public KdsException shared(KdsException failure) {
-          // A fresh exception for this thread; the loader's is the cause.
-          return new KdsException(failure.reason(), failure.detail(), failure);
-        }
-
-        @Override
-        public KdsException interrupted(InterruptedException e) {
-          return new KdsException(Reason.UNAVAILABLE,
-              "interrupted waiting for a concurrent fetch", e);
-        }
-      };
+  /**
+   * For callers of a cache that waited for another caller's fetch: a fresh exception for this
+   * thread (the loader's is the cause), or UNAVAILABLE when interrupted.
+   */
+  static final ExpiringCache.Failures<KdsException> CACHE_FAILURES = ExpiringCache.Failures.of(
+      e -> new KdsException(e.reason(), e.detail(), e),
+      e -> new KdsException(Reason.UNAVAILABLE, "interrupted waiting for a concurrent fetch", e));
 
   private final Reason reason;
 

@@ -67,24 +67,14 @@ public final class PcsCollateralSource implements CollateralSource {
     T parse(byte[] body, HttpHeaders headers) throws CollateralException;
   }
 
-  /** A {@code Retry-After} longer than this ends the retries at once. */
-  private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
-
-  /** For callers that waited for another caller's failed or interrupted fetch. */
+  /**
+   * For callers that waited for another caller's fetch: a fresh exception for this thread (the
+   * loader's is the cause), or UNAVAILABLE when interrupted.
+   */
   private static final ExpiringCache.Failures<CollateralException> CACHE_FAILURES =
-      new ExpiringCache.Failures<>() {
-        @Override
-        public CollateralException shared(CollateralException failure) {
-          return new CollateralException(failure.reason(), failure.detail(), failure);
-        }
-
-        @Override
-        public CollateralException interrupted(InterruptedException e) {
-          return new CollateralException(Reason.UNAVAILABLE,
-              "interrupted waiting for a concurrent fetch", e);
-        }
-      };
+      ExpiringCache.Failures.of(e -> new CollateralException(e.reason(), e.detail(), e),
+          e -> new CollateralException(Reason.UNAVAILABLE,
+              "interrupted waiting for a concurrent fetch", e));
 
   private record TcbDoc(Signed<TcbInfo> tcbInfo, List<X509Certificate> chain) {}
 
@@ -174,21 +164,18 @@ public final class PcsCollateralSource implements CollateralSource {
 
   /** GETs and parses one document; see the class comment for the rules. */
   private <T> T get(URI uri, BodyParser<T> parser) throws CollateralException {
-    FetchedResponse response;
-    try {
-      response = http.get(uri);
-    } catch (FetchException e) {
-      throw new CollateralException(reason(e.reason()), e.getMessage(), e.getCause());
-    }
+    FetchedResponse response = http.get(uri, PcsCollateralSource::failure);
     return parser.parse(response.body(), response.headers());
   }
 
-  private static Reason reason(FetchException.Reason reason) {
-    return switch (reason) {
+  /** The fetch failure as CollateralException, with the same message and cause. */
+  private static CollateralException failure(FetchException e) {
+    Reason reason = switch (e.reason()) {
       case NOT_FOUND -> Reason.NOT_FOUND;
       case BAD_STATUS, TOO_LARGE -> Reason.BAD_RESPONSE;
       case UNAVAILABLE, RATE_LIMITED, TIMEOUT, INTERRUPTED -> Reason.UNAVAILABLE;
     };
+    return new CollateralException(reason, e.getMessage(), e.getCause());
   }
 
   /** PCS's {@code Error-Code}/{@code Error-Message} headers, made printable and short. */
@@ -213,15 +200,19 @@ public final class PcsCollateralSource implements CollateralSource {
   /** Configures a {@link PcsCollateralSource}. Not thread-safe; {@link #build} may be repeated. */
   public static final class Builder {
     private final URI baseUrl;
-    private @Nullable HttpClient httpClient;
+    /**
+     * The retry settings; HttpFetcher's defaults are this class's except where set here. Its
+     * default client speaks HTTP/1.1: a few small documents; no h2c upgrade dance with a
+     * plain-http PCCS.
+     */
+    private final HttpFetcher.Builder http = HttpFetcher.builder()
+        .maxRetryAfter(Duration.ofSeconds(10))
+        .maxBodySize(CollateralDocuments.MAX_DOCUMENT_SIZE)
+        .errorDetail(PcsCollateralSource::pcsError);
     private @Nullable URI rootCaCrlUrl;
     private boolean pccsRootCaCrl;
     private @Nullable Update update;
     private Clock clock = Clock.systemUTC();
-    private Duration requestTimeout = Duration.ofSeconds(10);
-    private int maxRetries = 3;
-    private Duration retryBackoff = Duration.ofMillis(500);
-    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
     private int cacheCapacity = 64;
     private @Nullable Duration maxCacheAge;
 
@@ -238,7 +229,7 @@ public final class PcsCollateralSource implements CollateralSource {
      * timeout.
      */
     public Builder httpClient(HttpClient client) {
-      this.httpClient = Objects.requireNonNull(client, "client");
+      http.httpClient(Objects.requireNonNull(client, "client"));
       return this;
     }
 
@@ -264,38 +255,30 @@ public final class PcsCollateralSource implements CollateralSource {
 
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      http.clock(value);
       return this;
     }
 
     /** Deadline for one attempt, from sending the request to the body's last byte. */
     public Builder requestTimeout(Duration value) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive");
-      }
-      this.requestTimeout = value;
+      http.requestTimeout(value);
       return this;
     }
 
     /** Retries after the first attempt (default 3); 0 disables retrying. */
     public Builder maxRetries(int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException("maxRetries must be >= 0");
-      }
-      this.maxRetries = value;
+      http.maxRetries(value);
       return this;
     }
 
     /** First retry delay (default 500 ms), doubled per retry up to 8 s. */
     public Builder retryBackoff(Duration value) {
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("retryBackoff must be >= 0");
-      }
-      this.retryBackoff = value;
+      http.retryBackoff(value);
       return this;
     }
 
     public Builder sleeper(Sleeper value) {
-      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      http.sleeper(Objects.requireNonNull(value, "sleeper")::sleep);
       return this;
     }
 
@@ -320,21 +303,6 @@ public final class PcsCollateralSource implements CollateralSource {
     public PcsCollateralSource build() {
       URI root = pccsRootCaCrl ? URI.create(stripSlash(baseUrl.toString()) + PCCS_ROOT_CA_CRL_PATH)
           : rootCaCrlUrl != null ? rootCaCrlUrl : INTEL_ROOT_CA_CRL;
-      // The fetcher's default client speaks HTTP/1.1: a few small documents; no h2c upgrade
-      // dance with a plain-http PCCS.
-      HttpFetcher.Builder http = HttpFetcher.builder()
-          .clock(clock)
-          .requestTimeout(requestTimeout)
-          .maxRetries(maxRetries)
-          .initialBackoff(retryBackoff)
-          .maxBackoff(MAX_BACKOFF)
-          .maxRetryAfter(MAX_RETRY_AFTER)
-          .sleeper(sleeper::sleep)
-          .maxBodySize(CollateralDocuments.MAX_DOCUMENT_SIZE)
-          .errorDetail(PcsCollateralSource::pcsError);
-      if (httpClient != null) {
-        http.httpClient(httpClient);
-      }
       return new PcsCollateralSource(this, root, http.build());
     }
 

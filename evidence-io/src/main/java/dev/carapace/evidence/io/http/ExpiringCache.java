@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,24 @@ public final class ExpiringCache<K, V, E extends Exception> {
 
     /** This caller was interrupted while waiting; the interrupt flag is already restored. */
     E interrupted(InterruptedException e);
+
+    /** Failures made by these two functions. */
+    static <E extends Exception> Failures<E> of(UnaryOperator<E> shared,
+        Function<InterruptedException, E> interrupted) {
+      Objects.requireNonNull(shared, "shared");
+      Objects.requireNonNull(interrupted, "interrupted");
+      return new Failures<>() {
+        @Override
+        public E shared(E failure) {
+          return shared.apply(failure);
+        }
+
+        @Override
+        public E interrupted(InterruptedException e) {
+          return interrupted.apply(e);
+        }
+      };
+    }
   }
 
   private record Entry(Object value, Instant expires) {}

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>200: the {@link FetchedResponse}.
  *   <li>I/O errors (including timeouts) and 5xx: retried after an exponential backoff ({@link
- *       Builder#initialBackoff} doubling per retry up to {@link Builder#maxBackoff}); a 5xx's
+ *       Builder#retryBackoff} doubling per retry up to {@link Builder#maxBackoff}); a 5xx's
  *       {@code Retry-After} replaces the backoff.
  *   <li>429: retried after its {@code Retry-After} or, without one, after the backoff but at
  *       least {@link Builder#rateLimitBackoff}.
@@ -66,7 +67,7 @@ public final class HttpFetcher {
   private final Clock clock;
   private final Duration requestTimeout;
   private final int maxRetries;
-  private final Duration initialBackoff;
+  private final Duration retryBackoff;
   private final Duration maxBackoff;
   private final Duration rateLimitBackoff;
   private final Duration maxRetryAfter;
@@ -80,7 +81,7 @@ public final class HttpFetcher {
     this.clock = b.clock;
     this.requestTimeout = b.requestTimeout;
     this.maxRetries = b.maxRetries;
-    this.initialBackoff = b.initialBackoff;
+    this.retryBackoff = b.retryBackoff;
     this.maxBackoff = b.maxBackoff;
     this.rateLimitBackoff = b.rateLimitBackoff;
     this.maxRetryAfter = b.maxRetryAfter;
@@ -92,6 +93,19 @@ public final class HttpFetcher {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * GETs {@code uri} by the rules above, turning a {@link FetchException} into the caller's own
+   * exception with {@code failure}.
+   */
+  public <E extends Exception> FetchedResponse get(URI uri,
+      Function<? super FetchException, ? extends E> failure) throws E {
+    try {
+      return get(uri);
+    } catch (FetchException e) {
+      throw failure.apply(e);
+    }
   }
 
   /** GETs {@code uri} by the rules above. */
@@ -180,7 +194,7 @@ public final class HttpFetcher {
   }
 
   private Duration backoff(int attempt) {
-    Duration d = initialBackoff.multipliedBy(1L << Math.min(attempt, 20));
+    Duration d = retryBackoff.multipliedBy(1L << Math.min(attempt, 20));
     return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
   }
 
@@ -243,7 +257,7 @@ public final class HttpFetcher {
     private Clock clock = Clock.systemUTC();
     private Duration requestTimeout = Duration.ofSeconds(10);
     private int maxRetries = 3;
-    private Duration initialBackoff = Duration.ofMillis(500);
+    private Duration retryBackoff = Duration.ofMillis(500);
     private Duration maxBackoff = Duration.ofSeconds(8);
     private Duration rateLimitBackoff = Duration.ZERO;
     private Duration maxRetryAfter = Duration.ofSeconds(30);
@@ -288,8 +302,8 @@ public final class HttpFetcher {
     }
 
     /** First retry delay (default 500 ms), doubled per retry up to {@link #maxBackoff}. */
-    public Builder initialBackoff(Duration value) {
-      this.initialBackoff = nonNegative(value, "initialBackoff");
+    public Builder retryBackoff(Duration value) {
+      this.retryBackoff = nonNegative(value, "retryBackoff");
       return this;
     }
 

@@ -22,18 +22,8 @@ class ExpiringCacheTest {
   private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
 
   /** Fresh exceptions for waiters, as the evidence modules make them. */
-  private static final ExpiringCache.Failures<IOException> FAILURES =
-      new ExpiringCache.Failures<>() {
-        @Override
-        public IOException shared(IOException failure) {
-          return new IOException("shared: " + failure.getMessage(), failure);
-        }
-
-        @Override
-        public IOException interrupted(InterruptedException e) {
-          return new IOException("interrupted", e);
-        }
-      };
+  private static final ExpiringCache.Failures<IOException> FAILURES = ExpiringCache.Failures.of(
+      e -> new IOException("shared: " + e.getMessage(), e), e -> new IOException("interrupted", e));
 
   private final MutableClock clock = new MutableClock(T0);
   private final AtomicInteger loads = new AtomicInteger();

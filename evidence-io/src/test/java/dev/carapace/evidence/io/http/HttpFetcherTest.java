@@ -268,12 +268,22 @@ class HttpFetcherTest {
   }
 
   @Test
+  void getWithFailureFunctionWhenFetchFailsThenThrowsTheCallersException() throws Exception {
+    always(aResponse().withStatus(404));
+    HttpFetcher fetcher = builder().build();
+    assertThatThrownBy(() -> fetcher.get(uri(), e -> new IllegalStateException(e.reason().name())))
+        .isInstanceOf(IllegalStateException.class).hasMessage("NOT_FOUND");
+    always(ok());
+    assertThat(fetcher.get(uri(), e -> new IllegalStateException(e)).body()).isEqualTo(DOC);
+  }
+
+  @Test
   void builderWhenSettingsAreOutOfRangeThenIllegalArgument() {
     assertThatThrownBy(() -> HttpFetcher.builder().requestTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> HttpFetcher.builder().maxRetries(-1))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HttpFetcher.builder().initialBackoff(Duration.ofMillis(-1)))
+    assertThatThrownBy(() -> HttpFetcher.builder().retryBackoff(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> HttpFetcher.builder().maxBodySize(0))
         .isInstanceOf(IllegalArgumentException.class);
