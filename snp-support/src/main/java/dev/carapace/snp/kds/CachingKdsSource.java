@@ -1,6 +1,7 @@
 package dev.carapace.snp.kds;
 
 import dev.carapace.attestation.model.Bytes;
+import dev.carapace.evidence.io.http.ExpiringCache;
 import dev.carapace.snp.report.Product;
 import dev.carapace.snp.report.TcbVersion;
 import java.security.cert.X509CRL;
@@ -28,8 +29,8 @@ public final class CachingKdsSource implements KdsCertificateSource {
   private record Chain(List<X509Certificate> certs) {}
 
   private final KdsCertificateSource delegate;
-  private final ExpiringCache vceks;
-  private final ExpiringCache documents;
+  private final ExpiringCache<VcekId, X509Certificate, KdsException> vceks;
+  private final ExpiringCache<Object, Object, KdsException> documents;
 
   /**
    * @param capacity most VCEKs kept (chains and CRLs: at most 16); 0 disables caching
@@ -42,8 +43,9 @@ public final class CachingKdsSource implements KdsCertificateSource {
     if (maxAge != null && maxAge.isNegative()) {
       throw new IllegalArgumentException("maxAge must be >= 0");
     }
-    this.vceks = new ExpiringCache(capacity, clock, maxAge);
-    this.documents = new ExpiringCache(Math.min(capacity, 16), clock, maxAge);
+    this.vceks = new ExpiringCache<>(clock, capacity, maxAge, KdsException.CACHE_FAILURES);
+    this.documents = new ExpiringCache<>(clock, Math.min(capacity, 16), maxAge,
+        KdsException.CACHE_FAILURES);
   }
 
   /** Caches up to 1024 VCEKs, by expiry only. */

@@ -1,6 +1,10 @@
 package dev.carapace.snp.kds;
 
 import dev.carapace.attestation.model.Bytes;
+import dev.carapace.evidence.io.http.ExpiringCache;
+import dev.carapace.evidence.io.http.FetchException;
+import dev.carapace.evidence.io.http.HttpFetcher;
+import dev.carapace.snp.kds.KdsException.Reason;
 import dev.carapace.snp.report.Product;
 import dev.carapace.snp.report.TcbVersion;
 import java.net.URI;
@@ -62,22 +66,27 @@ public final class KdsClient implements KdsCertificateSource {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  /** Parses a 200 body. */
+  private interface BodyParser<T> {
+    T parse(byte[] body) throws KdsException;
+  }
+
   /** Chains and CRLs: at most 3 products × 2 signer kinds × 2 documents. */
   private static final int DOCUMENT_CACHE_CAPACITY = 16;
 
   private final String base;
-  private final ExpiringCache vceks;
-  private final ExpiringCache documents;
-  private final KdsHttp http;
+  private final ExpiringCache<URI, X509Certificate, KdsException> vceks;
+  private final ExpiringCache<URI, Object, KdsException> documents;
+  private final HttpFetcher http;
 
-  private KdsClient(Builder b, HttpClient client) {
+  private KdsClient(Builder b, HttpFetcher http) {
     this.base = stripSlash(b.baseUrl.toString());
-    this.vceks = new ExpiringCache(b.cacheCapacity, b.clock, b.maxCacheAge);
-    this.documents = new ExpiringCache(Math.min(b.cacheCapacity, DOCUMENT_CACHE_CAPACITY),
-        b.clock, b.maxCacheAge);
-    this.http = new KdsHttp(client, new KdsHttp.Settings(b.requestTimeout, b.maxRetries,
-        b.retryBackoff, Builder.MAX_BACKOFF, b.rateLimitBackoff, b.maxRetryAfter),
-        b.sleeper, b.clock);
+    this.vceks = new ExpiringCache<>(b.clock, b.cacheCapacity, b.maxCacheAge,
+        KdsException.CACHE_FAILURES);
+    this.documents = new ExpiringCache<>(b.clock,
+        Math.min(b.cacheCapacity, DOCUMENT_CACHE_CAPACITY), b.maxCacheAge,
+        KdsException.CACHE_FAILURES);
+    this.http = http;
   }
 
   /** A builder for AMD's KDS ({@link #AMD_KDS}). */
@@ -105,7 +114,7 @@ public final class KdsClient implements KdsCertificateSource {
       throws KdsException {
     URI uri = vcekUri(VcekId.forLookup(product, chipId, reportedTcb));
     return vceks.get(uri, X509Certificate.class,
-        () -> http.get(uri, KdsDocuments::parseCertificate),
+        () -> get(uri, KdsDocuments::parseCertificate),
         c -> c.getNotAfter().toInstant());
   }
 
@@ -118,7 +127,7 @@ public final class KdsClient implements KdsCertificateSource {
   public List<X509Certificate> certChain(Product product, SignerKind kind) throws KdsException {
     URI uri = certChainUri(product, kind);
     return documents.get(uri, CertChain.class,
-        () -> new CertChain(http.get(uri, KdsDocuments::parseCertChain)),
+        () -> new CertChain(get(uri, KdsDocuments::parseCertChain)),
         CertChain::expires).certs();
   }
 
@@ -130,7 +139,7 @@ public final class KdsClient implements KdsCertificateSource {
   @Override
   public X509CRL crl(Product product, SignerKind kind) throws KdsException {
     URI uri = crlUri(product, kind);
-    return documents.get(uri, X509CRL.class, () -> http.get(uri, KdsDocuments::parseCrl),
+    return documents.get(uri, X509CRL.class, () -> get(uri, KdsDocuments::parseCrl),
         crl -> crl.getNextUpdate() == null ? Instant.MIN : crl.getNextUpdate().toInstant());
   }
 
@@ -165,6 +174,27 @@ public final class KdsClient implements KdsCertificateSource {
     return "KdsClient[" + base + "]";
   }
 
+  /** GETs and parses one document; see the class comment for the rules. */
+  private <T> T get(URI uri, BodyParser<T> parser) throws KdsException {
+    byte[] body = http.get(uri, KdsClient::failure).body();
+    try {
+      return parser.parse(body);
+    } catch (KdsException e) {
+      throw new KdsException(e.reason(), uri + ": " + e.detail(), e);
+    }
+  }
+
+  /** The fetch failure as KdsException, with the same message and cause. */
+  private static KdsException failure(FetchException e) {
+    Reason reason = switch (e.reason()) {
+      case NOT_FOUND -> Reason.NOT_FOUND;
+      case RATE_LIMITED -> Reason.RATE_LIMITED;
+      case BAD_STATUS, TOO_LARGE -> Reason.BAD_RESPONSE;
+      case UNAVAILABLE, TIMEOUT, INTERRUPTED -> Reason.UNAVAILABLE;
+    };
+    return new KdsException(reason, e.getMessage(), e.getCause());
+  }
+
   /** A parsed chain with its cache expiry. */
   private record CertChain(List<X509Certificate> certs) {
     Instant expires() {
@@ -180,17 +210,12 @@ public final class KdsClient implements KdsCertificateSource {
 
   /** Configures a {@link KdsClient}. Not thread-safe; {@link #build} may be repeated. */
   public static final class Builder {
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
-
     private final URI baseUrl;
-    private @Nullable HttpClient httpClient;
+    /** The retry settings; HttpFetcher's defaults are KdsClient's except where set here. */
+    private final HttpFetcher.Builder http = HttpFetcher.builder()
+        .rateLimitBackoff(Duration.ofSeconds(10))
+        .maxBodySize(KdsDocuments.MAX_DOCUMENT_SIZE);
     private Clock clock = Clock.systemUTC();
-    private Duration requestTimeout = Duration.ofSeconds(10);
-    private int maxRetries = 3;
-    private Duration retryBackoff = Duration.ofMillis(500);
-    private Duration rateLimitBackoff = Duration.ofSeconds(10);
-    private Duration maxRetryAfter = Duration.ofSeconds(30);
-    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
     private int cacheCapacity = 1024;
     private @Nullable Duration maxCacheAge;
 
@@ -211,22 +236,20 @@ public final class KdsClient implements KdsCertificateSource {
      * same-or-stronger-scheme redirects, the request timeout as connect timeout.
      */
     public Builder httpClient(HttpClient value) {
-      this.httpClient = Objects.requireNonNull(value, "httpClient");
+      http.httpClient(value);
       return this;
     }
 
     /** The clock for cache expiry and HTTP-date {@code Retry-After}; default system UTC. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      http.clock(value);
       return this;
     }
 
     /** Deadline of one attempt, from sending to the last body byte (default 10 s). */
     public Builder requestTimeout(Duration value) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive");
-      }
-      this.requestTimeout = value;
+      http.requestTimeout(value);
       return this;
     }
 
@@ -235,39 +258,30 @@ public final class KdsClient implements KdsCertificateSource {
       if (value < 0 || value > 10) {
         throw new IllegalArgumentException("maxRetries must be in [0, 10]");
       }
-      this.maxRetries = value;
+      http.maxRetries(value);
       return this;
     }
 
     /** First retry delay after an I/O error or 5xx (default 500 ms), doubled per retry to 8 s. */
     public Builder retryBackoff(Duration value) {
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("retryBackoff must be >= 0");
-      }
-      this.retryBackoff = value;
+      http.retryBackoff(value);
       return this;
     }
 
     /** Least wait after a 429 without {@code Retry-After} (default 10 s, KDS's window). */
     public Builder rateLimitBackoff(Duration value) {
-      if (value.isNegative() || value.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("rateLimitBackoff must be in [0, 5 min]");
-      }
-      this.rateLimitBackoff = value;
+      http.rateLimitBackoff(atMostFiveMinutes(value, "rateLimitBackoff"));
       return this;
     }
 
     /** Longest {@code Retry-After} that is waited for (default 30 s); longer ones fail at once. */
     public Builder maxRetryAfter(Duration value) {
-      if (value.isNegative() || value.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("maxRetryAfter must be in [0, 5 min]");
-      }
-      this.maxRetryAfter = value;
+      http.maxRetryAfter(atMostFiveMinutes(value, "maxRetryAfter"));
       return this;
     }
 
     public Builder sleeper(Sleeper value) {
-      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      http.sleeper(Objects.requireNonNull(value, "sleeper")::sleep);
       return this;
     }
 
@@ -290,12 +304,14 @@ public final class KdsClient implements KdsCertificateSource {
     }
 
     public KdsClient build() {
-      HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(requestTimeout)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
-      return new KdsClient(this, client);
+      return new KdsClient(this, http.build());
+    }
+
+    private static Duration atMostFiveMinutes(Duration value, String what) {
+      if (value.isNegative() || value.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException(what + " must be in [0, 5 min]");
+      }
+      return value;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.carapace.snp.kds;
 
+import dev.carapace.evidence.io.http.ExpiringCache;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,14 @@ public final class KdsException extends Exception {
     /** A document is not the DER/PEM certificate, chain or CRL its format requires. */
     MALFORMED,
   }
+
+  /**
+   * For callers of a cache that waited for another caller's fetch: a fresh exception for this
+   * thread (the loader's is the cause), or UNAVAILABLE when interrupted.
+   */
+  static final ExpiringCache.Failures<KdsException> CACHE_FAILURES = ExpiringCache.Failures.of(
+      e -> new KdsException(e.reason(), e.detail(), e),
+      e -> new KdsException(Reason.UNAVAILABLE, "interrupted waiting for a concurrent fetch", e));
 
   private final Reason reason;
 

@@ -1,6 +1,7 @@
 package dev.carapace.snp.simulate;
 
 import dev.carapace.attestation.model.Bytes;
+import dev.carapace.evidence.io.pem.Pem;
 import dev.carapace.snp.report.AttestationReport;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -37,7 +38,7 @@ public record SimulatedReport(
 
   /** {@link #issuerChain()} as PEM text. */
   public String issuerChainPem() {
-    return PemFiles.pem(issuerChain);
+    return Pem.certificates(issuerChain);
   }
 
   @Override

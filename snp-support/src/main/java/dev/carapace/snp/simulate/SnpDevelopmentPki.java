@@ -1,6 +1,8 @@
 package dev.carapace.snp.simulate;
 
 import dev.carapace.attestation.model.Bytes;
+import dev.carapace.evidence.io.pem.AtomicFiles;
+import dev.carapace.evidence.io.pem.Pem;
 import dev.carapace.snp.report.Product;
 import dev.carapace.snp.report.TcbVersion;
 import dev.carapace.snp.verify.ProductRoots;
@@ -10,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -18,6 +21,8 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,15 +180,15 @@ public final class SnpDevelopmentPki {
   public static SnpDevelopmentPki readFrom(Path dir, Provider provider)
       throws IOException, GeneralSecurityException {
     Objects.requireNonNull(provider, "provider");
-    X509Certificate ark = PemFiles.readCertificate(dir.resolve(ARK_CERT_FILE), provider);
-    PrivateKey arkKey = PemFiles.readRsaKey(dir.resolve(ARK_KEY_FILE), provider);
-    X509Certificate ask = PemFiles.readCertificate(dir.resolve(ASK_CERT_FILE), provider);
-    PrivateKey askKey = PemFiles.readRsaKey(dir.resolve(ASK_KEY_FILE), provider);
+    X509Certificate ark = Pem.readCertificate(dir.resolve(ARK_CERT_FILE), provider);
+    PrivateKey arkKey = Pem.readPrivateKey(dir.resolve(ARK_KEY_FILE), "RSA", provider);
+    X509Certificate ask = Pem.readCertificate(dir.resolve(ASK_CERT_FILE), provider);
+    PrivateKey askKey = Pem.readPrivateKey(dir.resolve(ASK_KEY_FILE), "RSA", provider);
     X509Certificate asvk = null;
     PrivateKey asvkKey = null;
     if (Files.exists(dir.resolve(ASVK_CERT_FILE))) {
-      asvk = PemFiles.readCertificate(dir.resolve(ASVK_CERT_FILE), provider);
-      asvkKey = PemFiles.readRsaKey(dir.resolve(ASVK_KEY_FILE), provider);
+      asvk = Pem.readCertificate(dir.resolve(ASVK_CERT_FILE), provider);
+      asvkKey = Pem.readPrivateKey(dir.resolve(ASVK_KEY_FILE), "RSA", provider);
     }
     String arkCn = commonName(ark.getSubjectX500Principal());
     Product product = arkCn.startsWith("ARK-")
@@ -196,13 +201,13 @@ public final class SnpDevelopmentPki {
     String qualifier = developmentQualifier(ark.getSubjectX500Principal()).orElseThrow(
         () -> new CertificateException(ARK_CERT_FILE + " is not a development certificate"));
     requireName(ask, "SEV-" + product.kdsName(), qualifier, ASK_CERT_FILE);
-    PemFiles.requireKeyMatches(arkKey, ark, ARK_CERT_FILE);
-    PemFiles.requireKeyMatches(askKey, ask, ASK_CERT_FILE);
+    requireKeyMatches(arkKey, ark, ARK_CERT_FILE);
+    requireKeyMatches(askKey, ask, ASK_CERT_FILE);
     requireIssuedBy(ark, ark, ARK_CERT_FILE, provider);
     requireIssuedBy(ask, ark, ASK_CERT_FILE, provider);
     if (asvk != null && asvkKey != null) {
       requireName(asvk, "SEV-VLEK-" + product.kdsName(), qualifier, ASVK_CERT_FILE);
-      PemFiles.requireKeyMatches(asvkKey, asvk, ASVK_CERT_FILE);
+      requireKeyMatches(asvkKey, asvk, ASVK_CERT_FILE);
       requireIssuedBy(asvk, ark, ASVK_CERT_FILE, provider);
     }
     return new SnpDevelopmentPki(product, qualifier, ark, arkKey, ask, askKey, asvk, asvkKey,
@@ -218,21 +223,21 @@ public final class SnpDevelopmentPki {
    */
   public void writeTo(Path dir) throws IOException {
     Files.createDirectories(dir);
-    PemFiles.writeKey(dir.resolve(ARK_KEY_FILE), arkKey);
-    PemFiles.writeKey(dir.resolve(ASK_KEY_FILE), askKey);
+    Pem.writePrivateKey(dir.resolve(ARK_KEY_FILE), arkKey);
+    Pem.writePrivateKey(dir.resolve(ASK_KEY_FILE), askKey);
     if (asvk != null && asvkKey != null) {
-      PemFiles.writeKey(dir.resolve(ASVK_KEY_FILE), asvkKey);
-      PemFiles.writeCertificates(dir.resolve(ASVK_CERT_FILE), List.of(asvk));
-      PemFiles.writeCertificates(dir.resolve(VLEK_CHAIN_FILE), List.of(asvk, ark));
+      Pem.writePrivateKey(dir.resolve(ASVK_KEY_FILE), asvkKey);
+      Pem.writeCertificates(dir.resolve(ASVK_CERT_FILE), List.of(asvk));
+      Pem.writeCertificates(dir.resolve(VLEK_CHAIN_FILE), List.of(asvk, ark));
     } else {
       Files.deleteIfExists(dir.resolve(ASVK_CERT_FILE));
       Files.deleteIfExists(dir.resolve(ASVK_KEY_FILE));
       Files.deleteIfExists(dir.resolve(VLEK_CHAIN_FILE));
-      PemFiles.syncDirectory(dir);
+      AtomicFiles.syncDirectory(dir);
     }
-    PemFiles.writeCertificates(dir.resolve(ASK_CERT_FILE), List.of(ask));
-    PemFiles.writeCertificates(dir.resolve(ARK_CERT_FILE), List.of(ark));
-    PemFiles.writeCertificates(dir.resolve(VCEK_CHAIN_FILE), List.of(ask, ark));
+    Pem.writeCertificates(dir.resolve(ASK_CERT_FILE), List.of(ask));
+    Pem.writeCertificates(dir.resolve(ARK_CERT_FILE), List.of(ark));
+    Pem.writeCertificates(dir.resolve(VCEK_CHAIN_FILE), List.of(ask, ark));
   }
 
   public Product product() {
@@ -287,7 +292,7 @@ public final class SnpDevelopmentPki {
 
   /** {@link #vcekChain()} as PEM text. */
   public String vcekChainPem() {
-    return PemFiles.pem(vcekChain());
+    return Pem.certificates(vcekChain());
   }
 
   /** True when {@code name} carries a development dnQualifier (as every name issued here). */
@@ -422,6 +427,20 @@ public final class SnpDevelopmentPki {
     if (!commonName(subject).equals(cn)
         || !developmentQualifier(subject).filter(qualifier::equals).isPresent()) {
       throw new CertificateException(what + " is not the development " + cn + " of this hierarchy");
+    }
+  }
+
+  /** Throws unless {@code key} is the RSA private key of {@code cert}'s public key. */
+  private static void requireKeyMatches(PrivateKey key, X509Certificate cert, String what)
+      throws GeneralSecurityException {
+    if (!(key instanceof RSAPrivateCrtKey priv)
+        || !(cert.getPublicKey() instanceof RSAPublicKey pub)) {
+      throw new InvalidKeyException(what + ": key and certificate must be RSA keys");
+    }
+    if (!priv.getModulus().equals(pub.getModulus())
+        || !priv.getPublicExponent().equals(pub.getPublicExponent())
+        || !priv.getPrimeP().multiply(priv.getPrimeQ()).equals(pub.getModulus())) {
+      throw new InvalidKeyException(what + ": private key does not match the certificate");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.carapace.attestation.model.Bytes;
+import dev.carapace.evidence.io.testing.MutableClock;
 import dev.carapace.snp.kds.KdsException.Reason;
 import dev.carapace.snp.report.Product;
 import dev.carapace.snp.report.TcbVersion;

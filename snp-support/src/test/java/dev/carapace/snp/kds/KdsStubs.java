@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.carapace.evidence.io.testing.MutableClock;
 import dev.carapace.snp.report.Product;
 import java.net.URI;
 import java.time.Duration;

@@ -34,6 +34,12 @@ public final class CollateralException extends Exception {
     return reason;
   }
 
+  /** The message without the {@code REASON: } prefix that {@link #getMessage()} adds. */
+  String detail() {
+    String m = super.getMessage();
+    return m == null ? "" : m;
+  }
+
   @Override
   public String getMessage() {
     return reason + ": " + super.getMessage();

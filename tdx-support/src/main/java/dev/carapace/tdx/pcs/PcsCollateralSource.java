@@ -1,9 +1,14 @@
 package dev.carapace.tdx.pcs;
 
 import dev.carapace.attestation.model.Bytes;
+import dev.carapace.evidence.io.http.ExpiringCache;
+import dev.carapace.evidence.io.http.FetchException;
+import dev.carapace.evidence.io.http.FetchedResponse;
+import dev.carapace.evidence.io.http.HttpFetcher;
 import dev.carapace.tdx.pcs.CollateralException.Reason;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -27,10 +32,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Each parsed document is cached by URL until its {@code nextUpdate} (optionally sooner, see
  * {@link Builder#maxCacheAge}), by the injected {@link Clock}. Each request has a deadline for
  * the whole exchange, bodies over {@link CollateralDocuments#MAX_DOCUMENT_SIZE} are refused, I/O
- * errors, 429 and 5xx are retried with exponential backoff, 404 is {@link Reason#NOT_FOUND}, any
- * other status {@link Reason#BAD_RESPONSE}. Documents are parsed, not verified: signature and
- * chain checks are the verifier's. Thread-safe; concurrent misses may fetch the same document
- * twice. No logging; no request happens before {@link #collateralFor}.
+ * errors, 429 and 5xx are retried with exponential backoff (a {@code Retry-After} of at most
+ * 10 s is honoured, a longer one ends the retries), 404 is {@link Reason#NOT_FOUND}, any other
+ * status {@link Reason#BAD_RESPONSE}. Documents are parsed, not verified: signature and chain
+ * checks are the verifier's. Thread-safe; concurrent misses for one document are coalesced into
+ * one request. No logging; no request happens before {@link #collateralFor}.
  */
 public final class PcsCollateralSource implements CollateralSource {
   /** Intel's Provisioning Certification Service. */
@@ -56,6 +62,20 @@ public final class PcsCollateralSource implements CollateralSource {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  /** Parses a 200 response. */
+  private interface BodyParser<T> {
+    T parse(byte[] body, HttpHeaders headers) throws CollateralException;
+  }
+
+  /**
+   * For callers that waited for another caller's fetch: a fresh exception for this thread (the
+   * loader's is the cause), or UNAVAILABLE when interrupted.
+   */
+  private static final ExpiringCache.Failures<CollateralException> CACHE_FAILURES =
+      ExpiringCache.Failures.of(e -> new CollateralException(e.reason(), e.detail(), e),
+          e -> new CollateralException(Reason.UNAVAILABLE,
+              "interrupted waiting for a concurrent fetch", e));
+
   private record TcbDoc(Signed<TcbInfo> tcbInfo, List<X509Certificate> chain) {}
 
   private record QeDoc(Signed<QeIdentity> qeIdentity, List<X509Certificate> chain) {}
@@ -65,19 +85,15 @@ public final class PcsCollateralSource implements CollateralSource {
   private final String base;
   private final URI rootCaCrlUrl;
   private final @Nullable Update update;
-  private final Clock clock;
-  private final @Nullable Duration maxCacheAge;
-  private final DocumentCache cache;
-  private final PcsHttp http;
+  private final ExpiringCache<URI, Object, CollateralException> cache;
+  private final HttpFetcher http;
 
-  private PcsCollateralSource(Builder b, URI rootCaCrlUrl, HttpClient client) {
+  private PcsCollateralSource(Builder b, URI rootCaCrlUrl, HttpFetcher http) {
     this.base = stripSlash(b.baseUrl.toString());
     this.rootCaCrlUrl = rootCaCrlUrl;
     this.update = b.update;
-    this.clock = b.clock;
-    this.maxCacheAge = b.maxCacheAge;
-    this.cache = new DocumentCache(b.cacheCapacity);
-    this.http = new PcsHttp(client, b.requestTimeout, b.maxRetries, b.retryBackoff, b.sleeper);
+    this.cache = new ExpiringCache<>(b.clock, b.cacheCapacity, b.maxCacheAge, CACHE_FAILURES);
+    this.http = http;
   }
 
   /** A builder for a service at {@code baseUrl}, e.g. {@link #INTEL_PCS} or a PCCS. */
@@ -141,20 +157,35 @@ public final class PcsCollateralSource implements CollateralSource {
         + "&encoding=der");
   }
 
-  private <T> T cached(URI uri, Class<T> type, PcsHttp.BodyParser<T> parser,
+  private <T> T cached(URI uri, Class<T> type, BodyParser<T> parser,
       Function<T, Instant> nextUpdate) throws CollateralException {
-    T hit = cache.get(uri, type, clock.instant());
-    if (hit != null) {
-      return hit;
+    return cache.get(uri, type, () -> get(uri, parser), nextUpdate);
+  }
+
+  /** GETs and parses one document; see the class comment for the rules. */
+  private <T> T get(URI uri, BodyParser<T> parser) throws CollateralException {
+    FetchedResponse response = http.get(uri, PcsCollateralSource::failure);
+    return parser.parse(response.body(), response.headers());
+  }
+
+  /** The fetch failure as CollateralException, with the same message and cause. */
+  private static CollateralException failure(FetchException e) {
+    Reason reason = switch (e.reason()) {
+      case NOT_FOUND -> Reason.NOT_FOUND;
+      case BAD_STATUS, TOO_LARGE -> Reason.BAD_RESPONSE;
+      case UNAVAILABLE, RATE_LIMITED, TIMEOUT, INTERRUPTED -> Reason.UNAVAILABLE;
+    };
+    return new CollateralException(reason, e.getMessage(), e.getCause());
+  }
+
+  /** PCS's {@code Error-Code}/{@code Error-Message} headers, made printable and short. */
+  private static String pcsError(FetchedResponse response) {
+    StringBuilder sb = new StringBuilder();
+    for (String name : new String[] {"Error-Code", "Error-Message"}) {
+      response.headers().firstValue(name).ifPresent(v -> sb.append(sb.length() == 0 ? "" : ", ")
+          .append(name).append(": ").append(HttpFetcher.printable(v)));
     }
-    T doc = http.get(uri, parser);
-    Instant now = clock.instant();
-    Instant expires = nextUpdate.apply(doc);
-    if (maxCacheAge != null && now.plus(maxCacheAge).isBefore(expires)) {
-      expires = now.plus(maxCacheAge);
-    }
-    cache.put(uri, doc, expires, now);
-    return doc;
+    return sb.toString();
   }
 
   private static Instant nextUpdate(X509CRL crl) {
@@ -169,15 +200,19 @@ public final class PcsCollateralSource implements CollateralSource {
   /** Configures a {@link PcsCollateralSource}. Not thread-safe; {@link #build} may be repeated. */
   public static final class Builder {
     private final URI baseUrl;
-    private @Nullable HttpClient httpClient;
+    /**
+     * The retry settings; HttpFetcher's defaults are this class's except where set here. Its
+     * default client speaks HTTP/1.1: a few small documents; no h2c upgrade dance with a
+     * plain-http PCCS.
+     */
+    private final HttpFetcher.Builder http = HttpFetcher.builder()
+        .maxRetryAfter(Duration.ofSeconds(10))
+        .maxBodySize(CollateralDocuments.MAX_DOCUMENT_SIZE)
+        .errorDetail(PcsCollateralSource::pcsError);
     private @Nullable URI rootCaCrlUrl;
     private boolean pccsRootCaCrl;
     private @Nullable Update update;
     private Clock clock = Clock.systemUTC();
-    private Duration requestTimeout = Duration.ofSeconds(10);
-    private int maxRetries = 3;
-    private Duration retryBackoff = Duration.ofMillis(500);
-    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
     private int cacheCapacity = 64;
     private @Nullable Duration maxCacheAge;
 
@@ -194,7 +229,7 @@ public final class PcsCollateralSource implements CollateralSource {
      * timeout.
      */
     public Builder httpClient(HttpClient client) {
-      this.httpClient = Objects.requireNonNull(client, "client");
+      http.httpClient(Objects.requireNonNull(client, "client"));
       return this;
     }
 
@@ -220,38 +255,30 @@ public final class PcsCollateralSource implements CollateralSource {
 
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      http.clock(value);
       return this;
     }
 
     /** Deadline for one attempt, from sending the request to the body's last byte. */
     public Builder requestTimeout(Duration value) {
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive");
-      }
-      this.requestTimeout = value;
+      http.requestTimeout(value);
       return this;
     }
 
     /** Retries after the first attempt (default 3); 0 disables retrying. */
     public Builder maxRetries(int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException("maxRetries must be >= 0");
-      }
-      this.maxRetries = value;
+      http.maxRetries(value);
       return this;
     }
 
     /** First retry delay (default 500 ms), doubled per retry up to 8 s. */
     public Builder retryBackoff(Duration value) {
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("retryBackoff must be >= 0");
-      }
-      this.retryBackoff = value;
+      http.retryBackoff(value);
       return this;
     }
 
     public Builder sleeper(Sleeper value) {
-      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      http.sleeper(Objects.requireNonNull(value, "sleeper")::sleep);
       return this;
     }
 
@@ -276,13 +303,7 @@ public final class PcsCollateralSource implements CollateralSource {
     public PcsCollateralSource build() {
       URI root = pccsRootCaCrl ? URI.create(stripSlash(baseUrl.toString()) + PCCS_ROOT_CA_CRL_PATH)
           : rootCaCrlUrl != null ? rootCaCrlUrl : INTEL_ROOT_CA_CRL;
-      // HTTP/1.1: a few small documents; no h2c upgrade dance with a plain-http PCCS.
-      HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(requestTimeout)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
-      return new PcsCollateralSource(this, root, client);
+      return new PcsCollateralSource(this, root, http.build());
     }
 
     private static URI checkHttpUrl(URI url, String what) {

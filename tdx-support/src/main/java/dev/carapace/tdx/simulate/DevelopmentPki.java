@@ -1,11 +1,13 @@
 package dev.carapace.tdx.simulate;
 
+import dev.carapace.evidence.io.pem.Pem;
 import dev.carapace.tdx.simulate.X509Issuer.Role;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -13,6 +15,8 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +24,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * A development certificate hierarchy shaped like Intel's SGX provisioning PKI, on P-256 with
@@ -47,6 +54,8 @@ public final class DevelopmentPki {
   static final String PCK_CA_KEY_FILE = "pck-platform-ca.key.pem";
   static final String TCB_CERT_FILE = "tcb-signing.pem";
   static final String TCB_KEY_FILE = "tcb-signing.key.pem";
+
+  private static final ECNamedCurveParameterSpec P256 = ECNamedCurveTable.getParameterSpec("P-256");
 
   private final X509Certificate root;
   private final PrivateKey rootKey;
@@ -110,15 +119,15 @@ public final class DevelopmentPki {
    */
   public static DevelopmentPki readFrom(Path dir, Provider provider)
       throws IOException, GeneralSecurityException {
-    X509Certificate root = PkiFiles.readCertificate(dir.resolve(ROOT_CERT_FILE), provider);
-    PrivateKey rootKey = PkiFiles.readKey(dir.resolve(ROOT_KEY_FILE), provider);
-    X509Certificate ca = PkiFiles.readCertificate(dir.resolve(PCK_CA_CERT_FILE), provider);
-    PrivateKey caKey = PkiFiles.readKey(dir.resolve(PCK_CA_KEY_FILE), provider);
-    X509Certificate tcb = PkiFiles.readCertificate(dir.resolve(TCB_CERT_FILE), provider);
-    PrivateKey tcbKey = PkiFiles.readKey(dir.resolve(TCB_KEY_FILE), provider);
-    PkiFiles.requireKeyMatches(rootKey, root, ROOT_CERT_FILE);
-    PkiFiles.requireKeyMatches(caKey, ca, PCK_CA_CERT_FILE);
-    PkiFiles.requireKeyMatches(tcbKey, tcb, TCB_CERT_FILE);
+    X509Certificate root = Pem.readCertificate(dir.resolve(ROOT_CERT_FILE), provider);
+    PrivateKey rootKey = Pem.readPrivateKey(dir.resolve(ROOT_KEY_FILE), "EC", provider);
+    X509Certificate ca = Pem.readCertificate(dir.resolve(PCK_CA_CERT_FILE), provider);
+    PrivateKey caKey = Pem.readPrivateKey(dir.resolve(PCK_CA_KEY_FILE), "EC", provider);
+    X509Certificate tcb = Pem.readCertificate(dir.resolve(TCB_CERT_FILE), provider);
+    PrivateKey tcbKey = Pem.readPrivateKey(dir.resolve(TCB_KEY_FILE), "EC", provider);
+    requireKeyMatches(rootKey, root, ROOT_CERT_FILE);
+    requireKeyMatches(caKey, ca, PCK_CA_CERT_FILE);
+    requireKeyMatches(tcbKey, tcb, TCB_CERT_FILE);
     requireIssuedBy(root, root, ROOT_CERT_FILE, provider);
     requireIssuedBy(ca, root, PCK_CA_CERT_FILE, provider);
     requireIssuedBy(tcb, root, TCB_CERT_FILE, provider);
@@ -132,12 +141,12 @@ public final class DevelopmentPki {
    */
   public void writeTo(Path dir) throws IOException {
     Files.createDirectories(dir);
-    PkiFiles.writeKey(dir.resolve(ROOT_KEY_FILE), rootKey);
-    PkiFiles.writeKey(dir.resolve(PCK_CA_KEY_FILE), pckCaKey);
-    PkiFiles.writeKey(dir.resolve(TCB_KEY_FILE), tcbSigningKey);
-    PkiFiles.writeCertificate(dir.resolve(ROOT_CERT_FILE), root);
-    PkiFiles.writeCertificate(dir.resolve(PCK_CA_CERT_FILE), pckCa);
-    PkiFiles.writeCertificate(dir.resolve(TCB_CERT_FILE), tcbSigning);
+    Pem.writePrivateKey(dir.resolve(ROOT_KEY_FILE), rootKey);
+    Pem.writePrivateKey(dir.resolve(PCK_CA_KEY_FILE), pckCaKey);
+    Pem.writePrivateKey(dir.resolve(TCB_KEY_FILE), tcbSigningKey);
+    Pem.writeCertificates(dir.resolve(ROOT_CERT_FILE), List.of(root));
+    Pem.writeCertificates(dir.resolve(PCK_CA_CERT_FILE), List.of(pckCa));
+    Pem.writeCertificates(dir.resolve(TCB_CERT_FILE), List.of(tcbSigning));
   }
 
   /** The root only: pass to {@code TrustAnchors.of(...)} to trust this development PKI. */
@@ -208,6 +217,26 @@ public final class DevelopmentPki {
 
   private static Instant seconds(Instant t) {
     return t.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** Throws unless {@code key} is the P-256 private key of {@code cert}'s public key. */
+  private static void requireKeyMatches(PrivateKey key, X509Certificate cert, String what)
+      throws GeneralSecurityException {
+    if (!(key instanceof ECPrivateKey priv)
+        || !(cert.getPublicKey() instanceof ECPublicKey pub)
+        || !pub.getParams().getOrder().equals(P256.getN())
+        || pub.getParams().getCurve().getField().getFieldSize() != 256) {
+      throw new InvalidKeyException(what + ": key and certificate must be P-256 EC keys");
+    }
+    BigInteger s = priv.getS();
+    if (s.signum() <= 0 || s.compareTo(P256.getN()) >= 0) {
+      throw new InvalidKeyException(what + ": private scalar out of range");
+    }
+    ECPoint q = P256.getG().multiply(s).normalize();
+    if (!q.getAffineXCoord().toBigInteger().equals(pub.getW().getAffineX())
+        || !q.getAffineYCoord().toBigInteger().equals(pub.getW().getAffineY())) {
+      throw new InvalidKeyException(what + ": private key does not match the certificate");
+    }
   }
 
   private static void requireIssuedBy(X509Certificate cert, X509Certificate issuer, String what,

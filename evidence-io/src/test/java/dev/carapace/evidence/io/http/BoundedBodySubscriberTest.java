@@ -1,4 +1,4 @@
-package dev.carapace.tdx.pcs;
+package dev.carapace.evidence.io.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +27,7 @@ class BoundedBodySubscriberTest {
 
   @Test
   void onSubscribeWhenContentLengthExceedsLimitThenCancelsBeforeReading() {
-    BoundedBodySubscriber s = new BoundedBodySubscriber(10, 11);
+    BoundedBodySubscriber s = new BoundedBodySubscriber(10, 11, false);
     RecordingSubscription sub = new RecordingSubscription();
     s.onSubscribe(sub);
     assertThat(sub.cancelled).isTrue();
@@ -40,7 +40,7 @@ class BoundedBodySubscriberTest {
 
   @Test
   void onNextWhenBodyGrowsPastLimitThenCancelsAndFails() {
-    BoundedBodySubscriber s = new BoundedBodySubscriber(10, -1);
+    BoundedBodySubscriber s = new BoundedBodySubscriber(10, -1, false);
     RecordingSubscription sub = new RecordingSubscription();
     s.onSubscribe(sub);
     s.onNext(List.of(ByteBuffer.wrap(new byte[6])));
@@ -54,10 +54,41 @@ class BoundedBodySubscriberTest {
 
   @Test
   void onCompleteWhenBodyFitsExactlyThenReturnsAllBytes() throws Exception {
-    BoundedBodySubscriber s = new BoundedBodySubscriber(10, 10);
+    BoundedBodySubscriber s = new BoundedBodySubscriber(10, 10, false);
     s.onSubscribe(new RecordingSubscription());
     s.onNext(List.of(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.wrap(new byte[7])));
     s.onComplete();
     assertThat(s.getBody().toCompletableFuture().get()).hasSize(10).startsWith(1, 2, 3);
+  }
+
+  @Test
+  void onNextWhenTruncatingThenCompletesWithTheFirstBytesAndCancels() throws Exception {
+    BoundedBodySubscriber s = new BoundedBodySubscriber(4, -1, true);
+    RecordingSubscription sub = new RecordingSubscription();
+    s.onSubscribe(sub);
+    s.onNext(List.of(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.wrap(new byte[] {4, 5})));
+    assertThat(sub.cancelled).isTrue();
+    s.onNext(List.of(ByteBuffer.wrap(new byte[] {6})));
+    s.onComplete();
+    assertThat(s.getBody().toCompletableFuture().get()).containsExactly(1, 2, 3, 4);
+  }
+
+  @Test
+  void onSubscribeWhenTruncatingAndContentLengthIsLargeThenStillReads() throws Exception {
+    BoundedBodySubscriber s = new BoundedBodySubscriber(2, 100, true);
+    RecordingSubscription sub = new RecordingSubscription();
+    s.onSubscribe(sub);
+    assertThat(sub.cancelled).isFalse();
+    s.onNext(List.of(ByteBuffer.wrap(new byte[] {7, 8, 9})));
+    assertThat(s.getBody().toCompletableFuture().get()).containsExactly(7, 8);
+  }
+
+  @Test
+  void onErrorThenBodyFailsWithThatError() {
+    BoundedBodySubscriber s = new BoundedBodySubscriber(10, -1, false);
+    s.onSubscribe(new RecordingSubscription());
+    s.onError(new java.io.IOException("reset"));
+    assertThatThrownBy(() -> s.getBody().toCompletableFuture().get())
+        .hasCauseInstanceOf(java.io.IOException.class).hasMessageContaining("reset");
   }
 }

@@ -1,4 +1,4 @@
-package dev.carapace.snp.kds;
+package dev.carapace.evidence.io.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * body fails with {@link TooLargeException} -- unless the subscriber truncates (used for error
  * bodies, kept only for a short excerpt): then it completes with the first {@code limit} bytes.
  */
-final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
+public final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
   /** The body exceeded the limit. */
-  static final class TooLargeException extends IOException {
+  public static final class TooLargeException extends IOException {
     private static final long serialVersionUID = 1L;
 
     TooLargeException(String message) {
@@ -33,7 +33,15 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private Flow.@Nullable Subscription subscription;
 
-  BoundedBodySubscriber(int limit, long declared, boolean truncate) {
+  /**
+   * @param limit most bytes kept
+   * @param declared the declared {@code Content-Length}, or -1
+   * @param truncate complete with the first {@code limit} bytes instead of failing
+   */
+  public BoundedBodySubscriber(int limit, long declared, boolean truncate) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0");
+    }
     this.limit = limit;
     this.declared = declared;
     this.truncate = truncate;
@@ -43,7 +51,7 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
    * Bodies of 200 responses bounded by {@code limit} (else {@link TooLargeException}); bodies of
    * other responses truncated to {@code errorExcerpt} bytes.
    */
-  static HttpResponse.BodyHandler<byte[]> handler(int limit, int errorExcerpt) {
+  public static HttpResponse.BodyHandler<byte[]> handler(int limit, int errorExcerpt) {
     return info -> {
       if (info.statusCode() != 200) {
         return new BoundedBodySubscriber(errorExcerpt, -1L, true);
@@ -61,7 +69,7 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
-    if (declared > limit) {
+    if (!truncate && declared > limit) {
       // Fail the body before cancelling, so the caller sees TooLargeException.
       body.completeExceptionally(new TooLargeException(
           "Content-Length " + declared + " exceeds " + limit + " bytes"));
