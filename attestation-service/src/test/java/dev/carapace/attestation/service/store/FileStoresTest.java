@@ -34,8 +34,9 @@ class FileStoresTest {
           .containsExactlyInAnyOrder("tdx%2Emr_td.json",
               "rvps%3A%2F%2F%2Fns%2F%2E%2E%2Fx%3A1.json");
     }
-    assertThat(Files.getPosixFilePermissions(dir.resolve("tdx%2Emr_td.json")).toString())
-        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("tdx%2Emr_td.json")))
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
 
   @Test
