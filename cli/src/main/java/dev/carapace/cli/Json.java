@@ -14,6 +14,16 @@ final class Json {
     return MAPPER.createObjectNode();
   }
 
+  /**
+   * Records a rejection in a command's result as {@code "error": {"reason", "message"}}: every
+   * command reports failures in this one shape.
+   */
+  static void putError(ObjectNode result, String reason, String message) {
+    ObjectNode error = result.putObject("error");
+    error.put("reason", reason);
+    error.put("message", message);
+  }
+
   static String pretty(ObjectNode node) {
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);

@@ -262,9 +262,7 @@ final class SnpVerifyCommand implements Callable<Integer> {
   }
 
   private int reject(PrintWriter out, ObjectNode result, String reason, String message) {
-    ObjectNode error = result.putObject("error");
-    error.put("reason", reason);
-    error.put("message", message);
+    Json.putError(result, reason, message);
     if (!result.has("verified")) {
       result.put("verified", false);
     }

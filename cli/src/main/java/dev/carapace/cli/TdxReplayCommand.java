@@ -77,8 +77,8 @@ final class TdxReplayCommand implements Callable<Integer> {
       log = EventLogParser.parse(raw);
       replay = RtmrReplayer.replay(log);
     } catch (EventLogParseException | EventLogReplayException e) {
-      result.put("error", e.getMessage());
-      print(out, result, "REJECTED: " + e.getMessage());
+      Json.putError(result, reasonOf(e), e.getMessage());
+      print(out, result, "REJECTED (" + reasonOf(e) + "): " + e.getMessage());
       return Carapace.REJECTED;
     }
     result.put("events", log.events().size());
@@ -117,8 +117,8 @@ final class TdxReplayCommand implements Callable<Integer> {
     try {
       quote = QuoteParser.parse(quoteRaw);
     } catch (QuoteParseException e) {
-      result.put("error", "malformed quote: " + e.getMessage());
-      print(out, result, "REJECTED: malformed quote: " + e.getMessage());
+      Json.putError(result, e.reason().name(), "malformed quote: " + e.getMessage());
+      print(out, result, "REJECTED (" + e.reason() + "): malformed quote: " + e.getMessage());
       return Carapace.REJECTED;
     }
     RtmrComparison cmp = replay.compare(quote.body().rtmrs());
@@ -138,6 +138,13 @@ final class TdxReplayCommand implements Callable<Integer> {
     cmp.mismatches().forEach(m -> sb.append(' ').append(m));
     print(out, result, sb.toString());
     return Carapace.REJECTED;
+  }
+
+  private static String reasonOf(Exception e) {
+    if (e instanceof EventLogParseException p) {
+      return p.reason().name();
+    }
+    return e instanceof EventLogReplayException r ? r.reason().name() : "MALFORMED";
   }
 
   private void print(PrintWriter out, ObjectNode result, String line) {

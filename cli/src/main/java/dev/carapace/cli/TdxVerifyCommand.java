@@ -161,7 +161,7 @@ final class TdxVerifyCommand implements Callable<Integer> {
         return reject(out, result, "COLLATERAL_UNAVAILABLE",
             "no collateral: give --collateral DIR|FILE or --pcs URL (or --signatures-only)");
       }
-      VerifiedQuote vq = verifier.verify(quote, source);
+      VerifiedQuote vq = verifier.verify(sigs, source);
       TcbEvaluation tcb = vq.tcb();
       result.put("verified", true);
       result.put("tcb_status", tcb.status().jsonName());
@@ -205,9 +205,7 @@ final class TdxVerifyCommand implements Callable<Integer> {
   }
 
   private int reject(PrintWriter out, ObjectNode result, String reason, String message) {
-    ObjectNode error = result.putObject("error");
-    error.put("reason", reason);
-    error.put("message", message);
+    Json.putError(result, reason, message);
     if (!result.has("verified")) {
       result.put("verified", false);
     }

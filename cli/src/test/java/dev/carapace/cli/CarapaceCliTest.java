@@ -139,4 +139,14 @@ class CarapaceCliTest {
     assertThat(n.get("matches_quote").asBoolean()).isFalse();
     assertThat(n.get("mismatches").size()).isGreaterThanOrEqualTo(3);
   }
+
+  @Test
+  void replayWhenLogIsNotACcelLogThenReasonInTheCommonErrorShape(@TempDir Path dir)
+      throws Exception {
+    Path zeros = Files.write(dir.resolve("zeros.log"), new byte[100]);
+    Run r = run("tdx", "replay", zeros.toString(), "--json");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(Json.MAPPER.readTree(r.out()).at("/error/reason").asText())
+        .isEqualTo("MALFORMED_SPEC_ID_EVENT");
+  }
 }

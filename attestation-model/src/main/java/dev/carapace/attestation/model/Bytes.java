@@ -38,6 +38,19 @@ public final class Bytes {
     return new Bytes(HEX.parseHex(hex));
   }
 
+  /**
+   * Returns {@code value} when it holds exactly {@code size} bytes; otherwise throws
+   * {@link IllegalArgumentException} naming the field. For value-record constructors.
+   */
+  public static Bytes requireSize(Bytes value, int size, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.size() != size) {
+      throw new IllegalArgumentException(
+          name + " must be " + size + " bytes, got " + value.size());
+    }
+    return value;
+  }
+
   /** {@code n} zero bytes. */
   public static Bytes zeros(int n) {
     return n == 0 ? EMPTY : new Bytes(new byte[n]);

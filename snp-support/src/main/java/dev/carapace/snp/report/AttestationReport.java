@@ -91,8 +91,8 @@ public record AttestationReport(
     }
     Fields.u32(guestSvn, "guestSvn");
     Objects.requireNonNull(policy, "policy");
-    Fields.exactly(familyId, 16, "familyId");
-    Fields.exactly(imageId, 16, "imageId");
+    Bytes.requireSize(familyId, 16, "familyId");
+    Bytes.requireSize(imageId, 16, "imageId");
     if (vmpl < 0 || vmpl > 3) {
       throw new IllegalArgumentException("vmpl must be 0 to 3, got " + vmpl);
     }
@@ -102,13 +102,13 @@ public record AttestationReport(
     Objects.requireNonNull(currentTcb, "currentTcb");
     Objects.requireNonNull(platformInfo, "platformInfo");
     Objects.requireNonNull(signerInfo, "signerInfo");
-    Fields.exactly(reportData, 64, "reportData");
-    Fields.exactly(measurement, 48, "measurement");
-    Fields.exactly(hostData, 32, "hostData");
-    Fields.exactly(idKeyDigest, 48, "idKeyDigest");
-    Fields.exactly(authorKeyDigest, 48, "authorKeyDigest");
-    Fields.exactly(reportId, 32, "reportId");
-    Fields.exactly(reportIdMa, 32, "reportIdMa");
+    Bytes.requireSize(reportData, 64, "reportData");
+    Bytes.requireSize(measurement, 48, "measurement");
+    Bytes.requireSize(hostData, 32, "hostData");
+    Bytes.requireSize(idKeyDigest, 48, "idKeyDigest");
+    Bytes.requireSize(authorKeyDigest, 48, "authorKeyDigest");
+    Bytes.requireSize(reportId, 32, "reportId");
+    Bytes.requireSize(reportIdMa, 32, "reportIdMa");
     Objects.requireNonNull(reportedTcb, "reportedTcb");
     Fields.u8(cpuidFamily, "cpuidFamily");
     Fields.u8(cpuidModel, "cpuidModel");
@@ -116,7 +116,7 @@ public record AttestationReport(
     if (version < 3 && (cpuidFamily | cpuidModel | cpuidStepping) != 0) {
       throw new IllegalArgumentException("CPUID fields are reserved (zero) in version 2");
     }
-    Fields.exactly(chipId, 64, "chipId");
+    Bytes.requireSize(chipId, 64, "chipId");
     Objects.requireNonNull(committedTcb, "committedTcb");
     Objects.requireNonNull(currentVersion, "currentVersion");
     Objects.requireNonNull(committedVersion, "committedVersion");
@@ -124,8 +124,8 @@ public record AttestationReport(
     if (version < 5 && (launchMitVector | currentMitVector) != 0) {
       throw new IllegalArgumentException("mitigation vectors are reserved (zero) before version 5");
     }
-    Fields.exactly(signatureR, 72, "signatureR");
-    Fields.exactly(signatureS, 72, "signatureS");
+    Bytes.requireSize(signatureR, 72, "signatureR");
+    Bytes.requireSize(signatureS, 72, "signatureS");
     Product p = currentTcb.product();
     if (reportedTcb.product() != p || committedTcb.product() != p || launchTcb.product() != p) {
       throw new IllegalArgumentException("all TCB values must be decoded for the same product");

@@ -23,17 +23,17 @@ public record EnclaveReportBody(
   public static final int SIZE = 384;
 
   public EnclaveReportBody {
-    Fields.exactly(cpuSvn, 16, "cpuSvn");
+    Bytes.requireSize(cpuSvn, 16, "cpuSvn");
     Fields.u32(miscSelect, "miscSelect");
-    Fields.exactly(reserved1, 28, "reserved1");
-    Fields.exactly(attributes, 16, "attributes");
-    Fields.exactly(mrEnclave, 32, "mrEnclave");
-    Fields.exactly(reserved2, 32, "reserved2");
-    Fields.exactly(mrSigner, 32, "mrSigner");
-    Fields.exactly(reserved3, 96, "reserved3");
+    Bytes.requireSize(reserved1, 28, "reserved1");
+    Bytes.requireSize(attributes, 16, "attributes");
+    Bytes.requireSize(mrEnclave, 32, "mrEnclave");
+    Bytes.requireSize(reserved2, 32, "reserved2");
+    Bytes.requireSize(mrSigner, 32, "mrSigner");
+    Bytes.requireSize(reserved3, 96, "reserved3");
     Fields.u16(isvProdId, "isvProdId");
     Fields.u16(isvSvn, "isvSvn");
-    Fields.exactly(reserved4, 60, "reserved4");
-    Fields.exactly(reportData, 64, "reportData");
+    Bytes.requireSize(reserved4, 60, "reserved4");
+    Bytes.requireSize(reportData, 64, "reportData");
   }
 }

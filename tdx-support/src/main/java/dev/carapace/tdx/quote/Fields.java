@@ -1,19 +1,10 @@
 package dev.carapace.tdx.quote;
 
 import dev.carapace.attestation.model.Bytes;
-import java.util.Objects;
 
-/** Size checks shared by the value records' compact constructors (programmer errors). */
+/** Range checks shared by the value records' compact constructors (programmer errors). */
 final class Fields {
   private Fields() {}
-
-  static Bytes exactly(Bytes value, int size, String name) {
-    Objects.requireNonNull(value, name);
-    if (value.size() != size) {
-      throw new IllegalArgumentException(name + " must be " + size + " bytes, got " + value.size());
-    }
-    return value;
-  }
 
   static int u16(int value, String name) {
     if (value < 0 || value > 0xffff) {

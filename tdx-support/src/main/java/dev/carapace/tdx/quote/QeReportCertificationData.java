@@ -15,7 +15,7 @@ public record QeReportCertificationData(
 
   public QeReportCertificationData {
     Objects.requireNonNull(qeReport, "qeReport");
-    Fields.exactly(qeReportSignature, 64, "qeReportSignature");
+    Bytes.requireSize(qeReportSignature, 64, "qeReportSignature");
     Objects.requireNonNull(qeAuthData, "qeAuthData");
     Fields.u16(qeAuthData.size(), "qeAuthData length");
     Objects.requireNonNull(pckCertificationData, "pckCertificationData");

@@ -33,7 +33,7 @@ public record QuoteHeader(
     Fields.u32(teeType, "teeType");
     Fields.u16(qeSvn, "qeSvn");
     Fields.u16(pceSvn, "pceSvn");
-    Fields.exactly(qeVendorId, 16, "qeVendorId");
-    Fields.exactly(userData, 20, "userData");
+    Bytes.requireSize(qeVendorId, 16, "qeVendorId");
+    Bytes.requireSize(userData, 20, "userData");
   }
 }

@@ -14,8 +14,8 @@ public record QuoteSignatureData(
     Bytes quoteSignature, Bytes attestationKey, QeReportCertificationData certification) {
 
   public QuoteSignatureData {
-    Fields.exactly(quoteSignature, 64, "quoteSignature");
-    Fields.exactly(attestationKey, 64, "attestationKey");
+    Bytes.requireSize(quoteSignature, 64, "quoteSignature");
+    Bytes.requireSize(attestationKey, 64, "attestationKey");
     Objects.requireNonNull(certification, "certification");
   }
 

@@ -31,30 +31,30 @@ public record TdQuoteBody(
   public static final int SIZE_TDX15 = 648;
 
   public TdQuoteBody {
-    Fields.exactly(teeTcbSvn, 16, "teeTcbSvn");
-    Fields.exactly(mrSeam, 48, "mrSeam");
-    Fields.exactly(mrSignerSeam, 48, "mrSignerSeam");
-    Fields.exactly(seamAttributes, 8, "seamAttributes");
-    Fields.exactly(tdAttributes, 8, "tdAttributes");
-    Fields.exactly(xfam, 8, "xfam");
-    Fields.exactly(mrTd, 48, "mrTd");
-    Fields.exactly(mrConfigId, 48, "mrConfigId");
-    Fields.exactly(mrOwner, 48, "mrOwner");
-    Fields.exactly(mrOwnerConfig, 48, "mrOwnerConfig");
+    Bytes.requireSize(teeTcbSvn, 16, "teeTcbSvn");
+    Bytes.requireSize(mrSeam, 48, "mrSeam");
+    Bytes.requireSize(mrSignerSeam, 48, "mrSignerSeam");
+    Bytes.requireSize(seamAttributes, 8, "seamAttributes");
+    Bytes.requireSize(tdAttributes, 8, "tdAttributes");
+    Bytes.requireSize(xfam, 8, "xfam");
+    Bytes.requireSize(mrTd, 48, "mrTd");
+    Bytes.requireSize(mrConfigId, 48, "mrConfigId");
+    Bytes.requireSize(mrOwner, 48, "mrOwner");
+    Bytes.requireSize(mrOwnerConfig, 48, "mrOwnerConfig");
     rtmrs = List.copyOf(rtmrs);
     if (rtmrs.size() != 4) {
       throw new IllegalArgumentException("rtmrs must hold 4 registers, got " + rtmrs.size());
     }
     for (int i = 0; i < 4; i++) {
-      Fields.exactly(rtmrs.get(i), 48, "rtmr" + i);
+      Bytes.requireSize(rtmrs.get(i), 48, "rtmr" + i);
     }
-    Fields.exactly(reportData, 64, "reportData");
+    Bytes.requireSize(reportData, 64, "reportData");
     if ((teeTcbSvn2 == null) != (mrServiceTd == null)) {
       throw new IllegalArgumentException("teeTcbSvn2 and mrServiceTd come together (TDX 1.5)");
     }
     if (teeTcbSvn2 != null) {
-      Fields.exactly(teeTcbSvn2, 16, "teeTcbSvn2");
-      Fields.exactly(mrServiceTd, 48, "mrServiceTd");
+      Bytes.requireSize(teeTcbSvn2, 16, "teeTcbSvn2");
+      Bytes.requireSize(mrServiceTd, 48, "mrServiceTd");
     }
   }
 

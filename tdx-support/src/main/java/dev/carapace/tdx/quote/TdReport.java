@@ -41,35 +41,35 @@ public record TdReport(
   public static final int SIZE = 1024;
 
   public TdReport {
-    Fields.exactly(reportType, 4, "reportType");
-    Fields.exactly(macReserved1, 12, "macReserved1");
-    Fields.exactly(cpuSvn, 16, "cpuSvn");
-    Fields.exactly(teeTcbInfoHash, 48, "teeTcbInfoHash");
-    Fields.exactly(teeInfoHash, 48, "teeInfoHash");
-    Fields.exactly(reportData, 64, "reportData");
-    Fields.exactly(macReserved2, 32, "macReserved2");
-    Fields.exactly(mac, 32, "mac");
-    Fields.exactly(teeTcbInfoValid, 8, "teeTcbInfoValid");
-    Fields.exactly(teeTcbSvn, 16, "teeTcbSvn");
-    Fields.exactly(mrSeam, 48, "mrSeam");
-    Fields.exactly(mrSignerSeam, 48, "mrSignerSeam");
-    Fields.exactly(seamAttributes, 8, "seamAttributes");
-    Fields.exactly(teeTcbSvn2, 16, "teeTcbSvn2");
-    Fields.exactly(teeTcbInfoReserved, 95, "teeTcbInfoReserved");
-    Fields.exactly(reserved, 17, "reserved");
-    Fields.exactly(tdAttributes, 8, "tdAttributes");
-    Fields.exactly(xfam, 8, "xfam");
-    Fields.exactly(mrTd, 48, "mrTd");
-    Fields.exactly(mrConfigId, 48, "mrConfigId");
-    Fields.exactly(mrOwner, 48, "mrOwner");
-    Fields.exactly(mrOwnerConfig, 48, "mrOwnerConfig");
+    Bytes.requireSize(reportType, 4, "reportType");
+    Bytes.requireSize(macReserved1, 12, "macReserved1");
+    Bytes.requireSize(cpuSvn, 16, "cpuSvn");
+    Bytes.requireSize(teeTcbInfoHash, 48, "teeTcbInfoHash");
+    Bytes.requireSize(teeInfoHash, 48, "teeInfoHash");
+    Bytes.requireSize(reportData, 64, "reportData");
+    Bytes.requireSize(macReserved2, 32, "macReserved2");
+    Bytes.requireSize(mac, 32, "mac");
+    Bytes.requireSize(teeTcbInfoValid, 8, "teeTcbInfoValid");
+    Bytes.requireSize(teeTcbSvn, 16, "teeTcbSvn");
+    Bytes.requireSize(mrSeam, 48, "mrSeam");
+    Bytes.requireSize(mrSignerSeam, 48, "mrSignerSeam");
+    Bytes.requireSize(seamAttributes, 8, "seamAttributes");
+    Bytes.requireSize(teeTcbSvn2, 16, "teeTcbSvn2");
+    Bytes.requireSize(teeTcbInfoReserved, 95, "teeTcbInfoReserved");
+    Bytes.requireSize(reserved, 17, "reserved");
+    Bytes.requireSize(tdAttributes, 8, "tdAttributes");
+    Bytes.requireSize(xfam, 8, "xfam");
+    Bytes.requireSize(mrTd, 48, "mrTd");
+    Bytes.requireSize(mrConfigId, 48, "mrConfigId");
+    Bytes.requireSize(mrOwner, 48, "mrOwner");
+    Bytes.requireSize(mrOwnerConfig, 48, "mrOwnerConfig");
     rtmrs = List.copyOf(rtmrs);
     if (rtmrs.size() != 4) {
       throw new IllegalArgumentException("rtmrs must hold 4 registers, got " + rtmrs.size());
     }
-    rtmrs.forEach(r -> Fields.exactly(r, 48, "rtmr"));
-    Fields.exactly(servTdHash, 48, "servTdHash");
-    Fields.exactly(tdInfoReserved, 64, "tdInfoReserved");
+    rtmrs.forEach(r -> Bytes.requireSize(r, 48, "rtmr"));
+    Bytes.requireSize(servTdHash, 48, "servTdHash");
+    Bytes.requireSize(tdInfoReserved, 64, "tdInfoReserved");
   }
 
   /** The TD attributes as the little-endian u64 the TDX module defines. */

@@ -66,7 +66,16 @@ public final class QuoteVerifier {
   /** Full verification with collateral obtained from {@code source} for this quote's platform. */
   public VerifiedQuote verify(Quote quote, CollateralSource source)
       throws QuoteVerificationException {
-    VerifiedSignatures sigs = verifySignatures(quote);
+    return verify(verifySignatures(quote), source);
+  }
+
+  /**
+   * Completes a verification begun with {@link #verifySignatures}: collateral for the signatures'
+   * platform from {@code source}, then every check that needs it. The signatures are not checked
+   * again.
+   */
+  public VerifiedQuote verify(VerifiedSignatures sigs, CollateralSource source)
+      throws QuoteVerificationException {
     Collateral collateral;
     try {
       collateral = source.collateralFor(sigs.pckExtensions().fmspc(), sigs.pckCa());
@@ -160,7 +169,11 @@ public final class QuoteVerifier {
     return new VerifiedCollateral(c, tcbSigner, qeSigner, pckCa, root, anchors);
   }
 
-  private VerifiedQuote verify(VerifiedSignatures sigs, VerifiedCollateral vc)
+  /**
+   * Completes a verification begun with {@link #verifySignatures} with collateral verified
+   * earlier by this verifier. The signatures are not checked again.
+   */
+  public VerifiedQuote verify(VerifiedSignatures sigs, VerifiedCollateral vc)
       throws QuoteVerificationException {
     if (vc.anchors() != anchors) {
       throw new IllegalArgumentException("collateral was verified by a verifier with other anchors");

@@ -90,7 +90,14 @@ class TrusteeVectorsTest {
         s.pckExtensions(), q6.body(), TcbEvaluator.evaluateQe(
             vc.collateral().qeIdentity().value(), q6.signatureData().certification().qeReport()));
     assertThat(tcb.tcbEvaluationDataNumber()).isEqualTo(17);
-    assertThat(tcb.status()).isNotEqualTo(dev.carapace.tdx.pcs.TcbStatus.REVOKED);
+    // Derived independently (a Python walk of tcbInfo.json with the quote's tee_tcb_svn
+    // 05030200..., PCK SGX components 2,2,7,7,4,1,0,2, PCESVN 11 and QE ISVSVN 7): the first
+    // matching platform level is OutOfDate (tcbDate 2018-01-04), module TDX_03 and QE UpToDate.
+    assertThat(tcb.platformStatus()).isEqualTo(dev.carapace.tdx.pcs.TcbStatus.OUT_OF_DATE);
+    assertThat(tcb.tdxModuleStatusValue()).contains(dev.carapace.tdx.pcs.TcbStatus.UP_TO_DATE);
+    assertThat(tcb.qeStatus()).isEqualTo(dev.carapace.tdx.pcs.TcbStatus.UP_TO_DATE);
+    assertThat(tcb.status()).isEqualTo(dev.carapace.tdx.pcs.TcbStatus.OUT_OF_DATE);
+    assertThat(tcb.tcbDate()).isEqualTo(Instant.parse("2018-01-04T00:00:00Z"));
     assertThat(q6.body().reportData().slice(48, 16).isAllZero()).isTrue();
   }
 }

@@ -11,24 +11,16 @@ import dev.carapace.tdx.eventlog.EventLogParser;
 import dev.carapace.tdx.eventlog.EventLogReplayException;
 import dev.carapace.tdx.eventlog.RtmrComparison;
 import dev.carapace.tdx.eventlog.RtmrReplayer;
-import dev.carapace.tdx.pcs.CollateralDocuments;
 import dev.carapace.tdx.pcs.CollateralException;
-import dev.carapace.tdx.pcs.PckCa;
-import dev.carapace.tdx.pcs.PckCertExtensions;
 import dev.carapace.tdx.quote.Quote;
 import dev.carapace.tdx.quote.QuoteParseException;
 import dev.carapace.tdx.quote.QuoteParser;
 import dev.carapace.tdx.verify.QuoteVerificationException;
 import dev.carapace.tdx.verify.QuoteVerifier;
 import dev.carapace.tdx.verify.VerifiedCollateral;
+import dev.carapace.tdx.verify.VerifiedSignatures;
 import dev.carapace.tdx.verify.VerifiedQuote;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code tdx} verifier: evidence as CoCo's TDX attester sends it, {@code {"quote": base64,
@@ -38,14 +30,10 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe.
  */
 public final class TdxEvidenceVerifier implements EvidenceVerifier {
-  private static final int PLATFORM_CACHE_LIMIT = 1024;
-
-  private record Platform(Bytes fmspc, PckCa ca) {}
 
   private final QuoteVerifier verifier;
   private final CollateralCache collateral;
   private final ObjectMapper mapper;
-  private final Map<Bytes, Platform> platforms = new ConcurrentHashMap<>();
 
   TdxEvidenceVerifier(QuoteVerifier verifier, CollateralCache collateral, ObjectMapper mapper) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -79,14 +67,14 @@ public final class TdxEvidenceVerifier implements EvidenceVerifier {
     }
     VerifiedQuote vq;
     try {
-      Platform p = platform(quote);
-      VerifiedCollateral vc = collateral.cached(p.fmspc(), p.ca());
+      // Nothing is fetched for a quote whose PCK chain and signatures do not verify.
+      VerifiedSignatures sigs = verifier.verifySignatures(quote);
+      Bytes fmspc = sigs.pckExtensions().fmspc();
+      VerifiedCollateral vc = collateral.cached(fmspc, sigs.pckCa());
       if (vc == null) {
-        // Nothing is fetched for a quote whose PCK chain and signatures do not verify.
-        verifier.verifySignatures(quote);
-        vc = collateral.load(p.fmspc(), p.ca());
+        vc = collateral.load(fmspc, sigs.pckCa());
       }
-      vq = verifier.verify(quote, vc);
+      vq = verifier.verify(sigs, vc);
     } catch (QuoteVerificationException e) {
       throw new EvidenceException(map(e.reason()), e.reason().name(), e.getMessage(), e);
     } catch (CollateralException e) {
@@ -122,37 +110,6 @@ public final class TdxEvidenceVerifier implements EvidenceVerifier {
       throw new EvidenceException(Reason.EVENT_LOG_MISMATCH, "CC event log replays to other RTMR"
           + " values than the quote's (RTMR" + c.mismatches().get(0).index() + " differs)");
     }
-  }
-
-  /**
-   * FMSPC and CA of the quote's PCK certificate, read without verification only to select
-   * collateral: the verifier then checks the chain and that the collateral is for this FMSPC.
-   */
-  private Platform platform(Quote quote) throws EvidenceException {
-    Bytes pem = quote.signatureData().certification().pckCertificationData().data();
-    Platform p = platforms.get(pem);
-    if (p != null) {
-      return p;
-    }
-    try {
-      String text = new String(pem.toByteArray(), StandardCharsets.US_ASCII);
-      List<X509Certificate> chain = CollateralDocuments.parseCertificateChain(text);
-      if (chain.size() < 2) {
-        throw new EvidenceException(Reason.MALFORMED_EVIDENCE,
-            "PCK chain must hold 3 certificates, found " + chain.size());
-      }
-      Bytes fmspc = PckCertExtensions.of(chain.get(0)).fmspc();
-      String issuer = chain.get(1).getSubjectX500Principal().getName();
-      p = new Platform(fmspc, issuer.contains("Processor") ? PckCa.PROCESSOR : PckCa.PLATFORM);
-    } catch (CollateralException e) {
-      throw new EvidenceException(Reason.MALFORMED_EVIDENCE, e.reason().name(),
-          "malformed PCK certificate chain: " + e.getMessage(), e);
-    }
-    if (platforms.size() >= PLATFORM_CACHE_LIMIT) {
-      platforms.clear();
-    }
-    platforms.put(pem, p);
-    return p;
   }
 
   static Reason map(QuoteVerificationException.Reason r) {
