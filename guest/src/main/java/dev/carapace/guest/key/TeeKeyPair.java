@@ -1,11 +1,11 @@
 package dev.carapace.guest.key;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.attestation.model.Bytes;
-import dev.carapace.guest.wire.Jwe;
-import dev.carapace.guest.wire.JweResponse;
-import dev.carapace.guest.wire.KbsProtocolException;
+import dev.carapace.kbs.protocol.Jwe;
+import dev.carapace.kbs.protocol.JweResponse;
+import dev.carapace.kbs.protocol.KbsProtocolException;
+import dev.carapace.kbs.protocol.TeePublicKey;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -21,7 +21,6 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -36,20 +35,25 @@ import java.util.Objects;
  * given at construction.
  */
 public final class TeeKeyPair {
-  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
   private static final BigInteger F4 = RSAKeyGenParameterSpec.F4;
 
   private final TeeKeyAlgorithm algorithm;
   private final PublicKey publicKey;
   private final PrivateKey privateKey;
   private final Provider provider;
+  private final TeePublicKey teePublicKey;
 
   private TeeKeyPair(TeeKeyAlgorithm algorithm, PublicKey publicKey, PrivateKey privateKey,
-      Provider provider) {
+      Provider provider) throws InvalidKeyException {
     this.algorithm = algorithm;
     this.publicKey = publicKey;
     this.privateKey = privateKey;
     this.provider = provider;
+    try {
+      this.teePublicKey = TeePublicKey.of(publicKey);
+    } catch (KbsProtocolException e) {
+      throw new InvalidKeyException("not a KBS TEE key: " + e.getMessage(), e);
+    }
   }
 
   /** A fresh key pair of {@code algorithm} (RSA with public exponent 65537). */
@@ -112,26 +116,18 @@ public final class TeeKeyPair {
     return publicKey;
   }
 
+  /** The public key as the KBS protocol carries it ({@code tee-pubkey}). */
+  public TeePublicKey teePublicKey() {
+    return teePublicKey;
+  }
+
   /**
    * The public key as the KBS {@code tee-pubkey} JWK, members in this order and no others:
    * {@code kty, crv, alg, x, y} (EC; coordinates big-endian, left-padded to the field size) or
    * {@code kty, alg, n, e} (RSA); every value base64url without padding. A new node per call.
    */
   public ObjectNode publicJwk() {
-    ObjectNode jwk = JsonNodeFactory.instance.objectNode();
-    jwk.put("kty", algorithm.kty());
-    if (publicKey instanceof ECPublicKey ec) {
-      jwk.put("crv", algorithm.crv());
-      jwk.put("alg", algorithm.alg());
-      jwk.put("x", B64URL.encodeToString(fixed(ec.getW().getAffineX(), algorithm.fieldSize())));
-      jwk.put("y", B64URL.encodeToString(fixed(ec.getW().getAffineY(), algorithm.fieldSize())));
-    } else {
-      RSAPublicKey rsa = (RSAPublicKey) publicKey;
-      jwk.put("alg", algorithm.alg());
-      jwk.put("n", B64URL.encodeToString(unsigned(rsa.getModulus())));
-      jwk.put("e", B64URL.encodeToString(unsigned(rsa.getPublicExponent())));
-    }
-    return jwk;
+    return teePublicKey.toJwk();
   }
 
   /**
@@ -147,27 +143,5 @@ public final class TeeKeyPair {
   @Override
   public String toString() {
     return "TeeKeyPair[" + algorithm + ", private key redacted]";
-  }
-
-  /** {@code v} as exactly {@code size} big-endian bytes. */
-  static byte[] fixed(BigInteger v, int size) {
-    byte[] u = unsigned(v);
-    if (u.length > size) {
-      throw new IllegalArgumentException("value does not fit in " + size + " bytes");
-    }
-    byte[] out = new byte[size];
-    System.arraycopy(u, 0, out, size - u.length, u.length);
-    return out;
-  }
-
-  /** Minimal unsigned big-endian bytes (no sign byte). */
-  static byte[] unsigned(BigInteger v) {
-    byte[] b = v.toByteArray();
-    if (b.length > 1 && b[0] == 0) {
-      byte[] out = new byte[b.length - 1];
-      System.arraycopy(b, 1, out, 0, out.length);
-      return out;
-    }
-    return b;
   }
 }
