@@ -27,6 +27,11 @@ public class KeyBrokerApplication {
       """;
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("demo")) {
+      System.exit(dev.carapace.keybroker.demo.Demo.run(
+          java.util.Arrays.copyOfRange(args, 1, args.length), System.out));
+      return;
+    }
     List<String> translated;
     try {
       translated = translate(args);
