@@ -77,6 +77,8 @@ public class KbsController {
   private final Provider provider;
   private final long maxRequest;
   private final MeterRegistry meters;
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public KbsController(SessionStore sessions, Attestor attestor, AttestationTokenVerifier tokens,
       ResourcePolicies policies, ResourceStore resources, Clock clock, SecureRandom random,
@@ -278,7 +280,8 @@ public class KbsController {
   }
 
   private void count(String endpoint, String outcome) {
-    Counter.builder("carapace.kbs.requests").tag("endpoint", endpoint).tag("outcome", outcome)
-        .register(meters).increment();
+    counters.computeIfAbsent(endpoint + "/" + outcome, k -> Counter.builder(
+        "carapace.kbs.requests").description("KBS requests by endpoint and outcome")
+        .tag("endpoint", endpoint).tag("outcome", outcome).register(meters)).increment();
   }
 }
