@@ -98,6 +98,33 @@ class RcarHttpTest {
   }
 
   @Test
+  void guestClientInTokenModeWithSnpEvidenceGetsTheKey() throws Exception {
+    dev.carapace.guest.kbs.KbsClient client = dev.carapace.guest.kbs.KbsClient.builder(base)
+        .attester(dev.carapace.guest.attester.DevelopmentSnpAttester.of(snp, SNP_MEASUREMENT,
+            Bytes.zeros(32)))
+        .mode(dev.carapace.guest.kbs.KbsClient.Mode.TOKEN)
+        .clock(Clock.systemUTC()).random(Fixtures.RANDOM).provider(Fixtures.BC).build();
+    assertThat(client.getResource("kbs:///default/key/model").plaintext().toByteArray())
+        .isEqualTo(MODEL_KEY);
+  }
+
+  @Test
+  void guestClientInCookieModeWithTdxEvidenceGetsTheKeyAndIsRefusedAnAbsentOne()
+      throws Exception {
+    dev.carapace.guest.kbs.KbsClient client = dev.carapace.guest.kbs.KbsClient.builder(base)
+        .attester(dev.carapace.guest.attester.DevelopmentTdxAttester.of(tdx, MR_TD,
+            java.util.List.of(Bytes.zeros(48), Bytes.zeros(48), Bytes.zeros(48),
+                Bytes.zeros(48))))
+        .clock(Clock.systemUTC()).random(Fixtures.RANDOM).provider(Fixtures.BC).build();
+    assertThat(client.getResource("default/key/model").plaintext().toByteArray())
+        .isEqualTo(MODEL_KEY);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getResource(
+        "default/key/absent")).isInstanceOfSatisfying(
+            dev.carapace.guest.kbs.KbsClientException.class, e -> assertThat(e.reason())
+                .isEqualTo(dev.carapace.guest.kbs.KbsClientException.Reason.RESOURCE_NOT_FOUND));
+  }
+
+  @Test
   void bearerTokenWithoutCookieGetsTheKeyAsConfidentialDataHubDoes() throws Exception {
     TestGuest g = TestGuest.tdx(base, tdx, MR_TD);
     String token = g.handshake();
