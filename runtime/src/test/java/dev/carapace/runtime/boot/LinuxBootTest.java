@@ -309,6 +309,12 @@ class LinuxBootTest {
     big.initSize = 60 * MIB;
     BzImage needy = (BzImage) KernelImage.parse(TestKernels.bzImage(new byte[64], big));
     assertReason(LinuxBoot.builder(needy).build(), 64 * MIB, Reason.KERNEL_DOES_NOT_FIT);
+    for (long pref : new long[] {0x7ffffffffffffff0L, 0x40000000L, 0x3ff00000L}) {
+      BzOptions far = new BzOptions();
+      far.prefAddress = pref;
+      BzImage farAway = (BzImage) KernelImage.parse(TestKernels.bzImage(new byte[64], far));
+      assertReason(LinuxBoot.builder(farAway).build(), 2048 * MIB, Reason.KERNEL_DOES_NOT_FIT);
+    }
   }
 
   @Test
