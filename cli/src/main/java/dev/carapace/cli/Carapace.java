@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Carapace.Version.class,
     description = "Carapace: confidential containers on Intel TDX and AMD SEV-SNP.",
-    subcommands = {TdxCommand.class, SnpCommand.class, AttestationServiceCommand.class,
+    subcommands = {TdxCommand.class, SnpCommand.class, MeasureCommand.class, KernelCommand.class,
+        AttestationServiceCommand.class,
         CommandLine.HelpCommand.class})
 public final class Carapace {
   public static final int OK = 0;

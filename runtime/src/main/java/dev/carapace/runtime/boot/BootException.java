@@ -13,7 +13,7 @@ public final class BootException extends Exception {
   public enum Reason {
     /** Guest memory is too small for the fixed boot structures (it must exceed 1 MiB). */
     MEMORY_TOO_SMALL,
-    /** The kernel lies (partly) below 1 MiB, outside RAM, or its entry is not identity-mapped. */
+    /** The kernel does not lie within RAM between 1 MiB and the end of the 1 GiB identity map. */
     KERNEL_DOES_NOT_FIT,
     /** No room for the initrd between the kernel's end and the highest address it may use. */
     INITRD_DOES_NOT_FIT,

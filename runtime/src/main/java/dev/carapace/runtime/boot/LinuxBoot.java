@@ -124,12 +124,17 @@ public final class LinuxBoot {
       kernelEnd = elf.physicalEnd();
       entry = elf.physicalEntryPoint();
     }
-    if (kernelStart < BootLayout.HIMEM || kernelEnd > lowRamEnd
-        || entry >= BootLayout.IDENTITY_MAPPED_END) {
+    // The 64-bit boot protocol wants the kernel's whole range (init_size for a bzImage)
+    // identity-mapped, so it must lie in RAM below 1 GiB. Compare without overflow: a header may
+    // carry any u64 as pref_address.
+    long kernelLimit = Math.min(lowRamEnd, BootLayout.IDENTITY_MAPPED_END);
+    if (kernelStart < BootLayout.HIMEM || kernelStart > kernelLimit
+        || kernelEnd - kernelStart > kernelLimit - kernelStart
+        || entry < kernelStart || entry - kernelStart >= kernelEnd - kernelStart) {
       throw new BootException(Reason.KERNEL_DOES_NOT_FIT, String.format(
-          "kernel needs [0x%x, 0x%x) with entry 0x%x; RAM for it is [0x%x, 0x%x), entry must be"
-              + " below 0x%x", kernelStart, kernelEnd, entry, BootLayout.HIMEM, lowRamEnd,
-          BootLayout.IDENTITY_MAPPED_END));
+          "kernel needs [0x%x, 0x%x) with entry 0x%x; it must lie in [0x%x, 0x%x) (RAM,"
+              + " identity-mapped)", kernelStart, kernelEnd, entry, BootLayout.HIMEM,
+          kernelLimit));
     }
 
     long[] ramdisk = null;
