@@ -2,20 +2,20 @@ package dev.carapace.keybroker.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import dev.carapace.kbs.protocol.KbsJson;
 import dev.carapace.kbs.protocol.KbsProtocolException;
 import dev.carapace.kbs.protocol.TeePublicKey;
 import dev.carapace.keybroker.attest.AttestationRefusedException;
 import dev.carapace.keybroker.attest.Attestor;
 import dev.carapace.keybroker.token.TokenRejectedException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.Provider;
-import java.text.ParseException;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.util.Base64;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code jwk}), {@code exp} required and in the future (30 s leeway), {@code iat} not in the
  * future. Builds the resource-policy claims of submodule {@code cpu0} and extracts the TEE key at
  * {@code /submods/cpu0/ear.veraison.annotated-evidence/runtime_data_claims/tee-pubkey}.
- * Thread-safe; verifiers per key are cached.
+ * Thread-safe; keys are cached by id.
  */
 public final class AttestationTokenVerifier {
   private static final Duration LEEWAY = Duration.ofSeconds(30);
@@ -44,7 +44,7 @@ public final class AttestationTokenVerifier {
   private final Attestor attestor;
   private final Clock clock;
   private final Provider provider;
-  private final Map<String, ECDSAVerifier> verifiers = new ConcurrentHashMap<>();
+  private final Map<String, ECPublicKey> keys = new ConcurrentHashMap<>();
 
   public AttestationTokenVerifier(Attestor attestor, Clock clock, Provider provider) {
     this.attestor = attestor;
@@ -54,31 +54,31 @@ public final class AttestationTokenVerifier {
 
   /** Verifies the token's signature and lifetime, then reads its claims. */
   public VerifiedAttestation verify(String token) throws TokenRejectedException {
-    if (token.length() > MAX_TOKEN_CHARS) {
-      throw new TokenRejectedException(Reason.MALFORMED, "the token is too large");
-    }
-    JWSObject jws;
+    String[] parts = split(token);
+    JsonNode header;
     try {
-      jws = JWSObject.parse(token);
-    } catch (ParseException e) {
-      throw new TokenRejectedException(Reason.MALFORMED, "the token is not a JWS");
+      header = KbsJson.parse(Base64.getUrlDecoder().decode(parts[0]));
+    } catch (KbsProtocolException | IllegalArgumentException e) {
+      throw new TokenRejectedException(Reason.MALFORMED, "the token header is malformed");
     }
-    if (!JWSAlgorithm.ES256.equals(jws.getHeader().getAlgorithm())) {
+    if (!"ES256".equals(header.path("alg").asText())) {
       throw new TokenRejectedException(Reason.MALFORMED, "tokens must be signed with ES256");
     }
-    String kid = jws.getHeader().getKeyID();
-    if (kid == null) {
+    JsonNode kid = header.get("kid");
+    if (kid == null || !kid.isTextual()) {
       throw new TokenRejectedException(Reason.UNKNOWN_KEY, "the token names no signing key");
     }
-    ECDSAVerifier v = verifier(kid);
+    ECPublicKey key = key(kid.asText());
+    byte[] signature;
     try {
-      if (!jws.verify(v)) {
-        throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token signature is invalid");
-      }
-    } catch (JOSEException e) {
-      throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token signature is invalid", e);
+      signature = Base64.getUrlDecoder().decode(parts[2]);
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(Reason.MALFORMED, "the token signature is not base64url");
     }
-    return readClaims(jws.getPayload().toBytes(), true);
+    if (signature.length != 64 || !es256(key, parts[0] + "." + parts[1], signature)) {
+      throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token signature is invalid");
+    }
+    return readClaims(payload(parts), true);
   }
 
   /**
@@ -86,15 +86,43 @@ public final class AttestationTokenVerifier {
    * lifetime is still checked.
    */
   public VerifiedAttestation readTrusted(String token) throws TokenRejectedException {
+    return readClaims(payload(split(token)), true);
+  }
+
+  private static String[] split(String token) throws TokenRejectedException {
+    if (token.length() > MAX_TOKEN_CHARS) {
+      throw new TokenRejectedException(Reason.MALFORMED, "the token is too large");
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      throw new TokenRejectedException(Reason.MALFORMED, "the token is not a compact JWS");
+    }
+    return parts;
+  }
+
+  private static byte[] payload(String[] parts) throws TokenRejectedException {
     try {
-      return readClaims(JWSObject.parse(token).getPayload().toBytes(), true);
-    } catch (ParseException e) {
-      throw new TokenRejectedException(Reason.MALFORMED, "the token is not a JWS");
+      return Base64.getUrlDecoder().decode(parts[1]);
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(Reason.MALFORMED, "the token payload is not base64url");
     }
   }
 
-  private ECDSAVerifier verifier(String kid) throws TokenRejectedException {
-    ECDSAVerifier cached = verifiers.get(kid);
+  private boolean es256(ECPublicKey key, String signingInput, byte[] signature)
+      throws TokenRejectedException {
+    try {
+      Signature s = Signature.getInstance("SHA256withPLAIN-ECDSA", provider);
+      s.initVerify(key);
+      s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+      return s.verify(signature);
+    } catch (GeneralSecurityException e) {
+      throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token signature is invalid",
+          e);
+    }
+  }
+
+  private ECPublicKey key(String kid) throws TokenRejectedException {
+    ECPublicKey cached = keys.get(kid);
     if (cached != null) {
       return cached;
     }
@@ -107,13 +135,12 @@ public final class AttestationTokenVerifier {
         throw new TokenRejectedException(Reason.UNKNOWN_KEY,
             "the token was not signed by a key of the attestation service");
       }
-      ECDSAVerifier v = new ECDSAVerifier(ec.toECPublicKey());
-      v.getJCAContext().setProvider(provider);
-      if (verifiers.size() > 64) {
-        verifiers.clear();
+      ECPublicKey k = ec.toECPublicKey();
+      if (keys.size() > 64) {
+        keys.clear();
       }
-      verifiers.put(kid, v);
-      return v;
+      keys.put(kid, k);
+      return k;
     } catch (AttestationRefusedException e) {
       throw new TokenRejectedException(Reason.UNAVAILABLE, e.getMessage(), e);
     } catch (JOSEException e) {
