@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.attestation.model.Bytes;
-import dev.carapace.attestation.service.appraisal.JsonCanonicalizer;
+import dev.carapace.kbs.protocol.JsonCanonicalizer;
 import dev.carapace.attestation.service.evidence.DevelopmentPkis;
 import dev.carapace.snp.report.AttestationReport;
 import dev.carapace.snp.report.FirmwareVersion;

@@ -1,5 +1,7 @@
 package dev.carapace.attestation.service.appraisal;
 
+import dev.carapace.kbs.protocol.JsonCanonicalizer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.attestation.model.Bytes;

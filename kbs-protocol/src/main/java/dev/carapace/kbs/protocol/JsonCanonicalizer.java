@@ -1,4 +1,4 @@
-package dev.carapace.attestation.service.appraisal;
+package dev.carapace.kbs.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;

@@ -1,11 +1,10 @@
-package dev.carapace.attestation.service.appraisal;
+package dev.carapace.kbs.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.carapace.attestation.service.TestVectors;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -93,7 +92,7 @@ class JsonCanonicalizerTest {
 
   @Test
   void canonicalizeWhenKbsRuntimeDataVectorThenCanonicalStringAndDigest() {
-    JsonNode v = TestVectors.kbs().get("runtime_data_binding");
+    JsonNode v = Vectors.kbs().get("runtime_data_binding");
     String canonical = JsonCanonicalizer.canonicalize(v.get("structured_runtime_data"));
     assertThat(canonical).isEqualTo(v.get("jcs_canonical_string").asText());
     assertThat(sha384(canonical)).isEqualTo(v.get("digest_hex").asText());
