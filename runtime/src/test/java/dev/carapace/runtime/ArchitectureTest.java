@@ -8,10 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/**
- * Package rules for the boot side of the runtime: boot, kernel and memory run in offline tools as
- * well as in the VMM, so they must not reach native code or the KVM/VMM/device packages.
- */
+/** Package rules of the runtime: native code fenced into {@code kvm}, layering, no hidden globals. */
 class ArchitectureTest {
   private static final JavaClasses CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -29,6 +26,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void jnaWhenUsedThenOnlyInsideKvmPackage() {
+    noClasses().that().resideOutsideOfPackage("dev.carapace.runtime.kvm..")
+        .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void devicesWhenImportedThenKnowNothingAboutKvmOrTheVmm() {
+    noClasses().that().resideInAPackage("dev.carapace.runtime.devices..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.carapace.runtime.kvm..",
+            "dev.carapace.runtime.vmm..")
+        .check(CLASSES);
+  }
+
+  @Test
   void packagesWhenImportedThenFreeOfCycles() {
     slices().matching("dev.carapace.runtime.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
@@ -41,6 +53,21 @@ class ArchitectureTest {
         .orShould().callMethod(System.class, "currentTimeMillis")
         .orShould().callConstructor(java.security.SecureRandom.class)
         .allowEmptyShould(true)
+        .check(CLASSES);
+  }
+
+  @Test
+  void classesWhenImportedThenTakeTimeFromInjectedClock() {
+    noClasses().should().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(java.time.Clock.class, "systemUTC")
+        .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+        .check(CLASSES);
+  }
+
+  @Test
+  void classesWhenImportedThenNoSpring() {
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..")
         .check(CLASSES);
   }
 }
