@@ -17,7 +17,7 @@ trap 'kill $broker 2>/dev/null; wait $broker 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1 && break; sleep 0.5
 done
-java ${CLIENT_JAVA_OPTS:-} -cp "$here/benchmarks/target/benchmarks.jar" \
+java ${CLIENT_JAVA_OPTS:-} -Dbroker.pid="$broker" -cp "$here/benchmarks/target/benchmarks.jar" \
   dev.carapace.benchmarks.KeyReleaseLoadTest "http://127.0.0.1:$port" "$work/data" \
   "$work/admin.key" "$secs" "$clients" "$warmup"
 echo "broker RSS: $(awk '/VmRSS/{print $2, $3}' /proc/$broker/status)"

@@ -121,11 +121,18 @@ public final class KeyReleaseLoadTest {
     threads.forEach(Thread::start);
     System.out.printf("warm-up %d s with %d clients...%n", warmup, clients);
     Thread.sleep(warmup * 1000L);
+    String brokerPid = System.getProperty("broker.pid");
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long brokerCpu0 = brokerPid == null ? 0 : cpuTicks(brokerPid);
+    long clientCpu0 = os.getProcessCpuTime();
     measuring.set(true);
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     measuring.set(false);
     long elapsed = System.nanoTime() - t0;
+    long clientCpu = os.getProcessCpuTime() - clientCpu0;
+    long brokerCpu = brokerPid == null ? -1 : (cpuTicks(brokerPid) - brokerCpu0) * 10_000_000L;
     stop.set(true);
     for (Thread t : threads) {
       t.join();
@@ -137,6 +144,17 @@ public final class KeyReleaseLoadTest {
         all.length, rate, errors.get());
     System.out.printf("  latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n", pct(all, 50),
         pct(all, 90), pct(all, 99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+    if (all.length > 0) {
+      System.out.printf("  CPU per release: client %.2f ms%s%n", clientCpu / 1e6 / all.length,
+          brokerCpu < 0 ? "" : String.format(", broker %.2f ms", brokerCpu / 1e6 / all.length));
+    }
+  }
+
+  /** utime + stime of a process in clock ticks (USER_HZ = 100 on Linux). */
+  private static long cpuTicks(String pid) throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc", pid, "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   private static double pct(long[] sorted, double p) {

@@ -46,6 +46,11 @@ public record EcTeePublicKey(Curve curve, Bytes x, Bytes y) implements TeePublic
       return coordinateSize;
     }
 
+    /** The JCA standard name ({@code secp256r1}, {@code secp521r1}). */
+    public String jcaName() {
+      return jcaName;
+    }
+
     /** The JCA parameters of the curve. */
     public ECParameterSpec parameters() throws KbsProtocolException {
       try {

@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +65,9 @@ public final class Jwe {
       if (key instanceof EcTeePublicKey ec) {
         KeyPairGenerator g = provider == null ? KeyPairGenerator.getInstance("EC")
             : KeyPairGenerator.getInstance("EC", provider);
-        g.initialize(ec.curve().parameters(), random);
+        // A named curve lets providers use their precomputed tables (BouncyCastle: 3x faster
+        // than explicit parameters).
+        g.initialize(new ECGenParameterSpec(ec.curve().jcaName()), random);
         ephemeral = g.generateKeyPair();
       }
       return encrypt(plaintext, key, ephemeral, cek, iv, random, provider);

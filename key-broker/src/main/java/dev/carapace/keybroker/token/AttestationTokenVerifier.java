@@ -45,6 +45,9 @@ public final class AttestationTokenVerifier {
   private final Clock clock;
   private final Provider provider;
   private final Map<String, ECPublicKey> keys = new ConcurrentHashMap<>();
+  /** Claims of session tokens already read (attest, then resource on the same replica). */
+  private final Map<String, VerifiedAttestation> trusted = new ConcurrentHashMap<>();
+  private static final int TRUSTED_CACHE = 4096;
 
   public AttestationTokenVerifier(Attestor attestor, Clock clock, Provider provider) {
     this.attestor = attestor;
@@ -86,7 +89,21 @@ public final class AttestationTokenVerifier {
    * lifetime is still checked.
    */
   public VerifiedAttestation readTrusted(String token) throws TokenRejectedException {
-    return readClaims(payload(split(token)), true);
+    VerifiedAttestation known = trusted.get(token);
+    if (known != null) {
+      if (!clock.instant().isBefore(known.expiresAt().plus(LEEWAY))) {
+        trusted.remove(token);
+        throw new TokenRejectedException(Reason.EXPIRED, "the token expired at "
+            + known.expiresAt());
+      }
+      return known;
+    }
+    VerifiedAttestation v = readClaims(payload(split(token)), true);
+    if (trusted.size() >= TRUSTED_CACHE) {
+      trusted.clear();
+    }
+    trusted.put(token, v);
+    return v;
   }
 
   private static String[] split(String token) throws TokenRejectedException {
@@ -135,7 +152,8 @@ public final class AttestationTokenVerifier {
         throw new TokenRejectedException(Reason.UNKNOWN_KEY,
             "the token was not signed by a key of the attestation service");
       }
-      ECPublicKey k = ec.toECPublicKey();
+      ECPublicKey k = (ECPublicKey) java.security.KeyFactory.getInstance("EC", provider)
+          .translateKey(ec.toECPublicKey());
       if (keys.size() > 64) {
         keys.clear();
       }
@@ -143,7 +161,7 @@ public final class AttestationTokenVerifier {
       return k;
     } catch (AttestationRefusedException e) {
       throw new TokenRejectedException(Reason.UNAVAILABLE, e.getMessage(), e);
-    } catch (JOSEException e) {
+    } catch (JOSEException | GeneralSecurityException e) {
       throw new TokenRejectedException(Reason.UNKNOWN_KEY, "the signing key is unusable", e);
     }
   }
