@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = Carapace.Version.class,
     description = "Carapace: confidential containers on Intel TDX and AMD SEV-SNP.",
     subcommands = {TdxCommand.class, SnpCommand.class, MeasureCommand.class, KernelCommand.class,
-        VmCommand.class, AttestationServiceCommand.class,
+        VmCommand.class, RuntimeCommand.class, AttestationServiceCommand.class,
         CommandLine.HelpCommand.class})
 public final class Carapace {
   public static final int OK = 0;

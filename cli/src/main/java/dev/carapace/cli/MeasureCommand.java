@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
         "Compute the MRTD and RTMR0-3 that the development TEE reports for a Linux guest booted"
             + " directly from a kernel (vmlinux or bzImage), optional initrd and command line,"
             + " with the given memory size and vCPU count. Uses the same loader and measurement"
-            + " code as the VMM (see runtime/README.md, \"Measured launch\").",
+            + " code as the VMM (see runtime/README.md, \"Measured launch\"): a bzImage is"
+            + " decompressed on the host and its vmlinux loaded, as carapace vm run and the"
+            + " sandboxer do, while RTMR1 records the bzImage file itself.",
         "Register the printed values as reference values for the guest."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -81,7 +83,8 @@ final class MeasureCommand implements Callable<Integer> {
     }
     try {
       KernelImage image = KernelImage.read(kernel);
-      LinuxBoot.Builder b = LinuxBoot.builder(image).commandLine(append).vcpus(vcpus);
+      LinuxBoot.Builder b = LinuxBoot.builderDecompressingOnHost(image).commandLine(append)
+          .vcpus(vcpus);
       if (initrd != null) {
         if (Files.size(initrd) > MAX_INITRD) {
           return reject(out, err, "INITRD_TOO_LARGE",

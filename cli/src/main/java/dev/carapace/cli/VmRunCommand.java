@@ -3,10 +3,8 @@ package dev.carapace.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.carapace.runtime.boot.BootException;
 import dev.carapace.runtime.boot.LinuxBoot;
-import dev.carapace.runtime.kernel.BzImage;
 import dev.carapace.runtime.kernel.KernelFormatException;
 import dev.carapace.runtime.kernel.KernelImage;
-import dev.carapace.runtime.kernel.VmlinuxExtractor;
 import dev.carapace.runtime.kvm.Kvm;
 import dev.carapace.runtime.kvm.KvmException;
 import dev.carapace.runtime.vmm.ExitCause;
@@ -14,6 +12,7 @@ import dev.carapace.runtime.vmm.MicroVm;
 import dev.carapace.runtime.vmm.MicroVmBuilder;
 import dev.carapace.runtime.vmm.VmException;
 import dev.carapace.runtime.vmm.VmOutcome;
+import dev.carapace.tdx.measure.TdMeasurements;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -70,6 +69,11 @@ final class VmRunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "After the VM ends, print one JSON object on stderr.")
   boolean json;
 
+  @Option(names = "--print-measurements",
+      description = "Before the guest starts, print its launch measurement (MRTD, RTMR0-3, as"
+          + " carapace measure computes them) on stderr.")
+  boolean printMeasurements;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -87,20 +91,20 @@ final class VmRunCommand implements Callable<Integer> {
       if (initrd != null) {
         initrdBytes = Files.readAllBytes(initrd);
       }
-      if (image instanceof BzImage bz) {
-        image = new VmlinuxExtractor().extract(bz, VmlinuxExtractor.Progress.NONE).vmlinux();
-      }
     } catch (IOException e) {
       return fail(err, Carapace.IO_ERROR, "UNREADABLE", "cannot read " + e.getMessage());
     } catch (KernelFormatException e) {
       return fail(err, Carapace.REJECTED, e.reason().name(), e.getMessage());
     }
     try (Kvm kvm = Kvm.open()) {
-      LinuxBoot boot = LinuxBoot.builder(image).initrd(initrdBytes).commandLine(append)
-          .vcpus(vcpus).build();
+      LinuxBoot boot = LinuxBoot.builderDecompressingOnHost(image).initrd(initrdBytes)
+          .commandLine(append).vcpus(vcpus).build();
       try (MicroVm vm = new MicroVmBuilder(kvm, Clock.systemUTC()).name("carapace-vm")
           .memorySize(memoryBytes).vcpus(vcpus).console(new WriterStream(out)).build()) {
-        vm.load(boot.load(vm.memory()));
+        vm.load(boot);
+        if (printMeasurements) {
+          printMeasurements(err, vm.launchMeasurement().orElseThrow());
+        }
         Thread stopper = new Thread(() -> {
           try {
             vm.stop();
@@ -124,9 +128,12 @@ final class VmRunCommand implements Callable<Integer> {
       }
     } catch (KvmException e) {
       return fail(err, Carapace.IO_ERROR, "KVM_" + e.reason().name(), e.getMessage());
-    } catch (BootException e) {
+    } catch (KernelFormatException e) {
       return fail(err, Carapace.REJECTED, e.reason().name(), e.getMessage());
     } catch (VmException e) {
+      if (e.getCause() instanceof BootException b) {
+        return fail(err, Carapace.REJECTED, b.reason().name(), e.getMessage());
+      }
       int code = e.reason() == VmException.Reason.INVALID_CONFIG ? Carapace.USAGE
           : Carapace.REJECTED;
       return fail(err, code, e.reason().name(), e.getMessage());
@@ -136,6 +143,24 @@ final class VmRunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return fail(err, Carapace.REJECTED, "INTERRUPTED", "interrupted while the VM ran");
     }
+  }
+
+  private void printMeasurements(PrintWriter err, TdMeasurements m) {
+    if (json) {
+      ObjectNode n = Json.object();
+      ObjectNode mm = n.putObject("measurements");
+      mm.put("mrtd", m.mrTd().toHex());
+      for (int i = 0; i < 4; i++) {
+        mm.put("rtmr" + i, m.rtmr(i).toHex());
+      }
+      err.println(Json.pretty(n));
+    } else {
+      err.println("carapace vm run: MRTD  " + m.mrTd().toHex());
+      for (int i = 0; i < 4; i++) {
+        err.println("carapace vm run: RTMR" + i + " " + m.rtmr(i).toHex());
+      }
+    }
+    err.flush();
   }
 
   private int report(PrintWriter err, VmOutcome outcome) {

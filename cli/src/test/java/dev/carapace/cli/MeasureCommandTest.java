@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MeasureCommandTest {
   private static TdMeasurements onHeap(byte[] kernel, byte[] initrd, String cmdline, long memory,
       int vcpus) throws Exception {
-    LinuxBoot boot = LinuxBoot.builder(KernelImage.parse(kernel)).initrd(initrd)
-        .commandLine(cmdline).vcpus(vcpus).build();
+    LinuxBoot boot = LinuxBoot.builderDecompressingOnHost(KernelImage.parse(kernel))
+        .initrd(initrd).commandLine(cmdline).vcpus(vcpus).build();
     HeapGuestMemory m = new HeapGuestMemory(memory);
     BootSetup setup = boot.load(m);
     return LaunchMeasurement.of(m, setup, boot);

@@ -66,4 +66,35 @@ final class TestImages {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * A runnable vmlinux: 64-bit code at physical 1 MiB that prints {@code text} on COM1 and then
+   * resets the machine through the i8042 (0xfe to port 0x64).
+   */
+  static byte[] printThenReset(String text) {
+    ByteArrayOutputStream code = new ByteArrayOutputStream();
+    code.writeBytes(new byte[] {0x66, (byte) 0xba, (byte) 0xf8, 0x03}); // mov dx, 0x3f8
+    for (byte c : text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+      code.writeBytes(new byte[] {(byte) 0xb0, c, (byte) 0xee}); // mov al, c; out dx, al
+    }
+    code.writeBytes(new byte[] {(byte) 0xb0, (byte) 0xfe, (byte) 0xe6, 0x64, (byte) 0xf4});
+    byte[] text64 = code.toByteArray();
+    ByteBuffer b = ByteBuffer.allocate(4096 + text64.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1});
+    b.putShort(16, (short) 2).putShort(18, (short) 62).putInt(20, 1).putLong(24, 0x100000)
+        .putLong(32, 64).putShort(52, (short) 64).putShort(54, (short) 56).putShort(56, (short) 1);
+    b.putInt(64, 1).putInt(68, 5).putLong(72, 4096).putLong(80, 0x100000)
+        .putLong(88, 0x100000).putLong(96, text64.length).putLong(104, text64.length);
+    b.put(4096, text64);
+    return b.array();
+  }
+
+  /** Whether /dev/kvm can be opened (the tests that need it skip otherwise). */
+  static boolean kvmUsable() {
+    try (dev.carapace.runtime.kvm.Kvm kvm = dev.carapace.runtime.kvm.Kvm.open()) {
+      return true;
+    } catch (dev.carapace.runtime.kvm.KvmException | RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
 }

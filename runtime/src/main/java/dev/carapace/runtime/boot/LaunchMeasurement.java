@@ -21,7 +21,8 @@ import java.util.Set;
  *       ascending address order within a region), added with TDH.MEM.PAGE.ADD and fully
  *       measured with TDH.MR.EXTEND, its contents read from guest memory after loading;
  *   <li>RTMR0: zero (there is no firmware configuration to measure);
- *   <li>RTMR1: extended with SHA-384 of the kernel image file, byte for byte as given;
+ *   <li>RTMR1: extended with SHA-384 of the kernel image file, byte for byte as given
+ *       ({@link LinuxBoot#kernelFile()}: the bzImage when its vmlinux is what gets loaded);
  *   <li>RTMR2: extended with SHA-384 of the command line as the guest receives it (UTF-8 and the
  *       terminating NUL), then, if there is an initrd, with SHA-384 of the initrd;
  *   <li>RTMR3: zero (left to the guest).
@@ -80,7 +81,7 @@ public final class LaunchMeasurement {
   private static Bytes kernelDigest(LinuxBoot boot) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-384");
-      boot.kernel().digestFile(md);
+      boot.kernelFile().digestFile(md);
       return Bytes.copyOf(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-384", e);

@@ -4,8 +4,10 @@ import dev.carapace.runtime.boot.BootException.Reason;
 import dev.carapace.runtime.kernel.BzImage;
 import dev.carapace.runtime.kernel.ElfKernel;
 import dev.carapace.runtime.kernel.ElfSegment;
+import dev.carapace.runtime.kernel.KernelFormatException;
 import dev.carapace.runtime.kernel.KernelImage;
 import dev.carapace.runtime.kernel.SetupHeader;
+import dev.carapace.runtime.kernel.VmlinuxExtractor;
 import dev.carapace.runtime.memory.GuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,23 +39,54 @@ public final class LinuxBoot {
   private static final long PAGE = 4096;
 
   private final KernelImage kernel;
+  private final KernelImage kernelFile;
   private final byte @Nullable [] initrd;
   private final String commandLine;
   private final int vcpus;
 
   private LinuxBoot(Builder b) {
     this.kernel = Objects.requireNonNull(b.kernel, "kernel");
+    this.kernelFile = b.kernelFile;
     this.initrd = b.initrd;
     this.commandLine = b.commandLine;
     this.vcpus = b.vcpus;
   }
 
+  /** A boot that loads {@code kernel} as it is (a bzImage then decompresses itself in the guest). */
   public static Builder builder(KernelImage kernel) {
     return new Builder(kernel);
   }
 
+  /**
+   * A boot as the Carapace VMM performs it from a kernel file: a vmlinux is loaded as it is; a
+   * bzImage is decompressed on the host ({@link VmlinuxExtractor}) and the vmlinux inside it is
+   * loaded, while the bzImage stays the {@link #kernelFile()} that RTMR1 records. In-guest
+   * decompression is far too slow where KVM emulates guest code, and this keeps {@code carapace
+   * measure}, {@code carapace vm run} and the sandboxer daemon on one definition.
+   *
+   * @throws KernelFormatException if the bzImage payload cannot be decompressed
+   */
+  public static Builder builderDecompressingOnHost(KernelImage file)
+      throws KernelFormatException {
+    if (file instanceof BzImage bz) {
+      ElfKernel vmlinux = new VmlinuxExtractor().extract(bz, VmlinuxExtractor.Progress.NONE)
+          .vmlinux();
+      return new Builder(vmlinux).kernelFile(file);
+    }
+    return new Builder(file);
+  }
+
+  /** The kernel that is loaded into guest memory. */
   public KernelImage kernel() {
     return kernel;
+  }
+
+  /**
+   * The kernel file the user supplied, which the launch measurement records in RTMR1: the loaded
+   * {@link #kernel()} unless the builder was told otherwise (a bzImage whose vmlinux is loaded).
+   */
+  public KernelImage kernelFile() {
+    return kernelFile;
   }
 
   public String commandLine() {
@@ -242,12 +275,23 @@ public final class LinuxBoot {
   /** Builder; not thread-safe. */
   public static final class Builder {
     private final KernelImage kernel;
+    private KernelImage kernelFile;
     private byte @Nullable [] initrd;
     private String commandLine = "";
     private int vcpus = 1;
 
     private Builder(KernelImage kernel) {
       this.kernel = Objects.requireNonNull(kernel, "kernel");
+      this.kernelFile = kernel;
+    }
+
+    /**
+     * The image file the kernel came from, measured into RTMR1 instead of the loaded kernel (for
+     * a vmlinux extracted from a bzImage). Defaults to the loaded kernel.
+     */
+    public Builder kernelFile(KernelImage file) {
+      this.kernelFile = Objects.requireNonNull(file, "file");
+      return this;
     }
 
     /** The initrd (copied); null or empty for none. */

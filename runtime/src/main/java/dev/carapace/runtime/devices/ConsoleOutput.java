@@ -71,10 +71,21 @@ public final class ConsoleOutput implements AutoCloseable {
 
   private void drain() {
     drainScheduled.set(false);
-    byte[] chunk = take();
-    while (chunk.length > 0) {
-      writeToSinks(chunk);
-      chunk = take();
+    flush();
+  }
+
+  /**
+   * Writes everything buffered so far to the sinks on the calling thread (the device thread does
+   * this on its own; call it to be sure earlier output has arrived, e.g. after the guest ended).
+   * Output keeps its order whichever thread writes it.
+   */
+  public void flush() {
+    synchronized (sinks) {
+      byte[] chunk = take();
+      while (chunk.length > 0) {
+        writeToSinks(chunk);
+        chunk = take();
+      }
     }
   }
 
@@ -120,7 +131,7 @@ public final class ConsoleOutput implements AutoCloseable {
       }
       closed = true;
     }
-    writeToSinks(take());
+    flush();
     synchronized (sinks) {
       for (OutputStream s : owned) {
         try {

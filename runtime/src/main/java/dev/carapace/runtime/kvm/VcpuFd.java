@@ -268,7 +268,12 @@ public final class VcpuFd implements AutoCloseable {
         return new VmExit.FailEntry(run.getLong(KvmStructs.RUN_FAIL_ENTRY_REASON),
             run.getInt(KvmStructs.RUN_FAIL_ENTRY_CPU));
       case EXIT_INTERNAL_ERROR:
-        return new VmExit.InternalError(run.getInt(KvmStructs.RUN_INTERNAL_SUBERROR));
+        int ndata = Math.min(16, Math.max(0, run.getInt(KvmStructs.RUN_INTERNAL_NDATA)));
+        java.util.List<Long> data = new java.util.ArrayList<>(ndata);
+        for (int i = 0; i < ndata; i++) {
+          data.add(run.getLong(KvmStructs.RUN_INTERNAL_DATA + 8 * i));
+        }
+        return new VmExit.InternalError(run.getInt(KvmStructs.RUN_INTERNAL_SUBERROR), data);
       case EXIT_SYSTEM_EVENT:
         return new VmExit.SystemEvent(run.getInt(KvmStructs.RUN_SYSTEM_EVENT_TYPE));
       case EXIT_DEBUG:

@@ -40,8 +40,16 @@ public sealed interface VmExit {
   /** {@code KVM_EXIT_FAIL_ENTRY}: VM entry failed with the hardware reason code. */
   record FailEntry(long hardwareReason, int cpu) implements VmExit {}
 
-  /** {@code KVM_EXIT_INTERNAL_ERROR}: KVM could not handle the exit (e.g. emulation failure). */
-  record InternalError(int suberror) implements VmExit {
+  /**
+   * {@code KVM_EXIT_INTERNAL_ERROR}: KVM could not handle the exit (e.g. emulation failure), with
+   * the {@code internal.data[]} words KVM supplied (for an emulation failure on recent kernels:
+   * flags, instruction length, then the instruction bytes, little-endian).
+   */
+  record InternalError(int suberror, java.util.List<Long> data) implements VmExit {
+    public InternalError {
+      data = java.util.List.copyOf(data);
+    }
+
     public static final int EMULATION = 1;
     public static final int SIMUL_EX = 2;
     public static final int DELIVERY_EV = 3;

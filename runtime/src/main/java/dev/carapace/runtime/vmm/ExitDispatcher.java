@@ -2,6 +2,7 @@ package dev.carapace.runtime.vmm;
 
 import dev.carapace.runtime.devices.Bus;
 import dev.carapace.runtime.devices.BusDevice;
+import dev.carapace.runtime.kvm.KvmException;
 import dev.carapace.runtime.kvm.VcpuFd;
 import dev.carapace.runtime.kvm.VmExit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -90,8 +91,20 @@ final class ExitDispatcher {
           "KVM_EXIT_FAIL_ENTRY, hardware reason 0x" + Long.toHexString(f.hardwareReason()));
     }
     if (exit instanceof VmExit.InternalError e) {
-      return new VmOutcome(ExitCause.INTERNAL_ERROR, id,
-          "KVM_EXIT_INTERNAL_ERROR, suberror " + e.suberror());
+      StringBuilder detail = new StringBuilder("KVM_EXIT_INTERNAL_ERROR, suberror "
+          + e.suberror());
+      try {
+        detail.append(", rip 0x").append(Long.toHexString(vcpu.getRegisters().rip()));
+      } catch (KvmException ignored) {
+        // the registers are a diagnostic extra
+      }
+      if (!e.data().isEmpty()) {
+        detail.append(", data");
+        for (long d : e.data()) {
+          detail.append(" 0x").append(Long.toHexString(d));
+        }
+      }
+      return new VmOutcome(ExitCause.INTERNAL_ERROR, id, detail.toString());
     }
     if (exit instanceof VmExit.SystemEvent e) {
       return switch (e.type()) {

@@ -1,7 +1,10 @@
 package dev.carapace.runtime.vmm;
 
 import dev.carapace.runtime.boot.BootCpuState;
+import dev.carapace.runtime.boot.BootException;
 import dev.carapace.runtime.boot.BootSetup;
+import dev.carapace.runtime.boot.LaunchMeasurement;
+import dev.carapace.runtime.boot.LinuxBoot;
 import dev.carapace.runtime.boot.LoadedRegion;
 import dev.carapace.runtime.boot.SegmentRegister;
 import dev.carapace.runtime.devices.Bus;
@@ -14,10 +17,13 @@ import dev.carapace.runtime.kvm.SpecialRegisters;
 import dev.carapace.runtime.kvm.VcpuFd;
 import dev.carapace.runtime.kvm.VmFd;
 import dev.carapace.runtime.memory.GuestMemory;
+import dev.carapace.tdx.measure.TdMeasurements;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +37,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One KVM microVM: guest memory, vCPUs, an in-kernel irqchip and PIT, and the legacy devices
  * (COM1 serial, i8042 reset, CMOS, no PCI). Built with {@link MicroVmBuilder}; loaded with a
- * {@link RawPayload} or a {@link BootSetup}; then {@link #start()}, {@link #pause()},
+ * {@link RawPayload}, a {@link LinuxBoot} (measured) or a {@link BootSetup}; then {@link #start()}, {@link #pause()},
  * {@link #resume()}, {@link #stop()}, {@link #close()} (see {@link VmState}).
  *
  * <p><b>Threads.</b> Each vCPU runs {@code KVM_RUN} on its own platform thread named
@@ -42,6 +48,13 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Failure isolation.</b> A triple fault, failed entry, KVM internal error, guest reset or
  * shutdown, runaway unhandled MMIO or a host-side error ends this VM only: its vCPU threads stop,
  * {@link #awaitOutcome} reports the {@link ExitCause}, and other VMs in the process keep running.
+ *
+ * <p><b>Measured launch.</b> {@link #load(LinuxBoot)} lays the boot out in this VM's own guest
+ * memory and, before any vCPU can run, computes the development TEE's launch measurement over
+ * that memory ({@link LaunchMeasurement}: MRTD over the loaded pages, RTMR1 kernel file, RTMR2
+ * command line and initrd); {@link #launchMeasurement()} returns it and
+ * {@link DevelopmentTdQuoting} quotes it. {@code carapace measure} computes the same values
+ * offline.
  *
  * <p><b>Teardown.</b> {@link #close()} stops the vCPUs, joins their threads, closes the vCPU and VM
  * descriptors, unmaps the {@code kvm_run} pages and guest memory, flushes the console and shuts
@@ -75,6 +88,8 @@ public final class MicroVm implements AutoCloseable {
   private final AtomicInteger control = new AtomicInteger(RUN);
   private final AtomicReference<@Nullable VmOutcome> outcome = new AtomicReference<>();
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final CompletableFuture<VmOutcome> endedFuture = new CompletableFuture<>();
+  private volatile @Nullable TdMeasurements measurement;
   private VmState state = VmState.CREATED; // guarded by lock
   private boolean loaded; // guarded by lock
   private int alive; // vCPU threads not yet finished; guarded by lock
@@ -159,6 +174,43 @@ public final class MicroVm implements AutoCloseable {
   }
 
   /**
+   * Lays {@code boot} out in this VM's guest memory, measures it ({@link #launchMeasurement()})
+   * and starts vCPU 0 at the kernel's entry when the VM starts. The boot must describe as many
+   * vCPUs as the VM has. Only in state {@link VmState#CREATED}, once.
+   *
+   * @return the boot setup (registers, e820 map, loaded regions)
+   * @throws VmException {@code INVALID_PAYLOAD} if the kernel, initrd or command line do not fit
+   *     or the vCPU counts differ; {@code INVALID_STATE} if already loaded or started
+   */
+  public BootSetup load(LinuxBoot boot) throws VmException {
+    Objects.requireNonNull(boot, "boot");
+    requireLoadable();
+    if (boot.vcpus() != vcpus.size()) {
+      throw new VmException(VmException.Reason.INVALID_PAYLOAD, "the boot describes "
+          + boot.vcpus() + " vCPUs, VM " + name + " has " + vcpus.size());
+    }
+    BootSetup setup;
+    try {
+      setup = boot.load(memory);
+    } catch (BootException e) {
+      throw new VmException(VmException.Reason.INVALID_PAYLOAD,
+          "VM " + name + ": " + e.getMessage(), e);
+    }
+    TdMeasurements m = LaunchMeasurement.of(memory, setup, boot);
+    load(setup);
+    measurement = m;
+    return setup;
+  }
+
+  /**
+   * The launch measurement computed by {@link #load(LinuxBoot)} over this VM's memory before any
+   * vCPU ran; empty for VMs loaded otherwise.
+   */
+  public Optional<TdMeasurements> launchMeasurement() {
+    return Optional.ofNullable(measurement);
+  }
+
+  /**
    * Starts vCPU 0 in the state a boot loader prepared (it already wrote kernel, zero page, page
    * tables and GDT into {@link #memory()}). Application processors wait for INIT/SIPI.
    */
@@ -203,6 +255,9 @@ public final class MicroVm implements AutoCloseable {
     try {
       if (state != VmState.CREATED) {
         throw invalidState("load", VmState.CREATED);
+      }
+      if (loaded) {
+        throw new VmException(VmException.Reason.INVALID_STATE, "VM " + name + " is already loaded");
       }
     } finally {
       lock.unlock();
@@ -295,22 +350,47 @@ public final class MicroVm implements AutoCloseable {
    * waits for its vCPU threads to finish. Does nothing once the VM has ended.
    */
   public void stop() throws VmException {
+    boolean running;
     lock.lock();
     try {
+      running = state == VmState.RUNNING || state == VmState.PAUSED;
       if (state == VmState.CREATED) {
         outcome.compareAndSet(null, VmOutcome.stopped());
         state = VmState.ENDED;
         ended.countDown();
-        return;
-      }
-      if (state == VmState.ENDED || state == VmState.CLOSED) {
-        return;
       }
     } finally {
       lock.unlock();
     }
-    end(VmOutcome.stopped());
-    joinThreads();
+    if (running) {
+      end(VmOutcome.stopped());
+      joinThreads();
+    }
+    completeEnded();
+  }
+
+  /**
+   * Completes with the outcome when the VM has ended (its last vCPU thread finished, or it was
+   * stopped or closed before starting). Callbacks may run on a vCPU thread and must not block;
+   * use the {@code ...Async} variants for anything slow.
+   */
+  public CompletionStage<VmOutcome> ended() {
+    return endedFuture.minimalCompletionStage();
+  }
+
+  private void completeEnded() {
+    if (ended.getCount() == 0 && !endedFuture.isDone()) {
+      VmOutcome o = outcome.get();
+      endedFuture.complete(o != null ? o : VmOutcome.stopped());
+    }
+  }
+
+  /**
+   * Writes console bytes still buffered to the sinks on the calling thread (they otherwise go on
+   * the device thread). Use after the VM ended to see its last output.
+   */
+  public void flushConsole() {
+    console.flush();
   }
 
   /** Waits up to {@code timeout} for the VM to end; the outcome if it did. */
@@ -357,6 +437,7 @@ public final class MicroVm implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    completeEnded();
     for (VcpuFd v : vcpus) {
       v.close();
     }
@@ -455,6 +536,7 @@ public final class MicroVm implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    completeEnded();
   }
 
   private void joinThreads() throws VmException {
