@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Run the attestation service (Spring Boot): ./carapace attestation-service "
             + "[--port N] [--data DIR] [--dev]",
-        "The ./carapace script starts attestation-service/target/attestation-service.jar; this "
+        "The ./carapace script starts attestation-service/target/attestation-service-exec.jar; this "
             + "JAR alone does not contain the service."})
 final class AttestationServiceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Carapace: confidential containers on Intel TDX and AMD SEV-SNP.",
     subcommands = {TdxCommand.class, SnpCommand.class, MeasureCommand.class, KernelCommand.class,
         VmCommand.class, RuntimeCommand.class, AttestationServiceCommand.class,
+        KeyBrokerCommand.Broker.class, KeyBrokerCommand.Demo.class,
         CommandLine.HelpCommand.class})
 public final class Carapace {
   public static final int OK = 0;
