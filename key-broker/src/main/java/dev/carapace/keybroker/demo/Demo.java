@@ -114,7 +114,8 @@ public final class Demo {
             new String[] {"--port", "0", "--address", "127.0.0.1", "--data",
                 data.resolve("broker").toString(), "--dev", "--admin-key", adminPub.toString(),
                 "--carapace.attestation.snp.dev-products=Genoa",
-                "--logging.level.org.springframework=WARN", "--server.shutdown=immediate"}).toArray(String[]::new))) {
+                "--logging.level.org.springframework=WARN", "--logging.level.dev.carapace=WARN",
+                "--server.shutdown=immediate"}).toArray(String[]::new))) {
       URI kbs = URI.create("http://127.0.0.1:"
           + broker.getEnvironment().getProperty("local.server.port"));
       detail("KBS protocol 0.4.0 at " + kbs + " (ready in "
