@@ -115,6 +115,7 @@ public final class Demo {
                 data.resolve("broker").toString(), "--dev", "--admin-key", adminPub.toString(),
                 "--carapace.attestation.snp.dev-products=Genoa",
                 "--logging.level.org.springframework=WARN", "--logging.level.dev.carapace=WARN",
+                "--logging.level.org.springframework.boot.web.embedded.tomcat=WARN",
                 "--server.shutdown=immediate"}).toArray(String[]::new))) {
       URI kbs = URI.create("http://127.0.0.1:"
           + broker.getEnvironment().getProperty("local.server.port"));
