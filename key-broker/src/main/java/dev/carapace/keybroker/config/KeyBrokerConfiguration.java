@@ -12,6 +12,7 @@ import dev.carapace.keybroker.resource.MasterKey;
 import dev.carapace.keybroker.resource.ResourceStore;
 import dev.carapace.keybroker.session.SessionStore;
 import dev.carapace.keybroker.store.FileKeyValueStore;
+import dev.carapace.keybroker.store.JdbcKeyValueStore;
 import dev.carapace.keybroker.store.KeyValueStore;
 import dev.carapace.keybroker.token.AttestationTokenVerifier;
 import java.io.IOException;
@@ -106,6 +107,13 @@ public class KeyBrokerConfiguration {
   @Bean
   KeyValueStore keyValueStore(KeyBrokerProperties p, Clock clock) {
     try {
+      KeyBrokerProperties.Store db = p.store();
+      if (db.jdbcUrl() != null) {
+        LOG.info("broker state in the database {}", db.jdbcUrl().replaceAll("\\?.*", ""));
+        String password = db.passwordFile() == null ? null
+            : java.nio.file.Files.readString(db.passwordFile()).strip();
+        return new JdbcKeyValueStore(db.jdbcUrl(), db.user(), password);
+      }
       LOG.info("broker state in {}", p.dataDir().toAbsolutePath());
       return new FileKeyValueStore(p.dataDir().resolve("state"), clock);
     } catch (IOException e) {

@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param attestationPolicy the appraisal policy id asked for
  * @param masterKey the resource master key file; {@code DATA/master.key} when absent
  * @param admin administration API authentication
+ * @param store where sessions, resources and policies live
  */
 @Validated
 @ConfigurationProperties("carapace.kbs")
@@ -33,7 +34,18 @@ public record KeyBrokerProperties(
     @Nullable URI attestationUrl,
     @DefaultValue("default") @NotNull String attestationPolicy,
     @Nullable Path masterKey,
-    @DefaultValue @NotNull Admin admin) {
+    @DefaultValue @NotNull Admin admin,
+    @DefaultValue @NotNull Store store) {
+
+  /**
+   * @param jdbcUrl a PostgreSQL database shared by replicas ({@code
+   *     jdbc:postgresql://host/db}); the state directory when absent
+   * @param user database user
+   * @param passwordFile a file holding the database password (never the password itself in
+   *     the configuration)
+   */
+  public record Store(@Nullable String jdbcUrl, @Nullable String user,
+      @Nullable Path passwordFile) {}
 
   /**
    * @param publicKeys PEM public keys (EC P-256 or Ed25519) that sign admin tokens; none = the
