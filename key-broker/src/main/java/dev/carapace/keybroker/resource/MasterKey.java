@@ -1,6 +1,6 @@
 package dev.carapace.keybroker.resource;
 
-import dev.carapace.attestation.service.store.AtomicFiles;
+import dev.carapace.evidence.io.pem.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public final class MasterKey {
       byte[] raw = new byte[32];
       random.nextBytes(raw);
       Path tmp = file.resolveSibling(file.getFileName() + ".new");
-      AtomicFiles.write(tmp, raw);
+      AtomicFiles.writeCreatingDirectory(tmp, raw, true);
       try {
         Files.createLink(file, tmp);
       } catch (java.nio.file.FileAlreadyExistsException e) {

@@ -1,6 +1,6 @@
 package dev.carapace.keybroker.store;
 
-import dev.carapace.attestation.service.store.AtomicFiles;
+import dev.carapace.evidence.io.pem.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -58,7 +58,7 @@ public final class FileKeyValueStore implements KeyValueStore {
       throws IOException {
     Path target = file(namespace, key);
     if (durability == Durability.DURABLE) {
-      AtomicFiles.write(target, value);
+      AtomicFiles.writeCreatingDirectory(target, value, true);
       return;
     }
     Path tmp = temp(target, value, false);

@@ -10,7 +10,7 @@ import dev.carapace.attestation.service.appraisal.ReferenceValues;
 import dev.carapace.attestation.service.evidence.DevelopmentPkis;
 import dev.carapace.attestation.service.evidence.EvidenceVerifier;
 import dev.carapace.attestation.service.evidence.EvidenceVerifiers;
-import dev.carapace.attestation.service.store.AtomicFiles;
+import dev.carapace.evidence.io.pem.AtomicFiles;
 import dev.carapace.attestation.service.store.FilePolicyStore;
 import dev.carapace.attestation.service.store.FileReferenceValueStore;
 import dev.carapace.attestation.service.store.FileSigningKeyStore;

@@ -1,5 +1,7 @@
 package dev.carapace.attestation.service.store;
 
+import dev.carapace.evidence.io.pem.AtomicFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -69,6 +71,7 @@ public final class FileSigningKeyStore implements SigningKeyStore {
       n.put("created", k.created().toString());
       k.retired().ifPresent(r -> n.put("retired", r.toString()));
     }
-    AtomicFiles.write(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    AtomicFiles.writeCreatingDirectory(file,
+        mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), true);
   }
 }

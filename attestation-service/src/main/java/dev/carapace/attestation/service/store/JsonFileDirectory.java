@@ -1,5 +1,7 @@
 package dev.carapace.attestation.service.store;
 
+import dev.carapace.evidence.io.pem.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +89,8 @@ final class JsonFileDirectory<T> {
 
   synchronized void put(T value) throws IOException {
     String k = key.apply(value);
-    AtomicFiles.write(dir.resolve(fileName(k)), mapper.writeValueAsBytes(value));
+    AtomicFiles.writeCreatingDirectory(dir.resolve(fileName(k)), mapper.writeValueAsBytes(value),
+        true);
     entries.put(k, value);
   }
 

@@ -14,7 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Crash-safe file replacement: a reader sees the old file or the complete new one, never a part.
+ * Crash-safe file replacement: a reader sees the old file or the complete new one, never a part;
+ * durable deletion; private directories. Shared by every module that keeps state in files.
  * Stateless.
  */
 public final class AtomicFiles {
@@ -22,6 +23,8 @@ public final class AtomicFiles {
       PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> WORLD_READABLE =
       PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+      PosixFilePermissions.fromString("rwx------");
 
   private AtomicFiles() {}
 
@@ -61,6 +64,41 @@ public final class AtomicFiles {
       Files.deleteIfExists(tmp);
     }
     syncDirectory(dir);
+  }
+
+  /**
+   * Writes {@code content} like {@link #write(Path, byte[], boolean)}, creating the directory
+   * first (mode 0700 where POSIX permissions exist) if it is missing.
+   */
+  public static void writeCreatingDirectory(Path file, byte[] content, boolean secret)
+      throws IOException {
+    createPrivateDirectories(file.toAbsolutePath().getParent());
+    write(file, content, secret);
+  }
+
+  /** Deletes {@code file} if it exists and makes the removal durable; whether it existed. */
+  public static boolean delete(Path file) throws IOException {
+    boolean deleted = Files.deleteIfExists(file);
+    if (deleted) {
+      syncDirectory(file.toAbsolutePath().getParent());
+    }
+    return deleted;
+  }
+
+  /** Creates {@code dir} and missing parents, new ones with mode 0700 where POSIX exists. */
+  public static void createPrivateDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && Files.getFileStore(existing).supportsFileAttributeView("posix")) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+    } else {
+      Files.createDirectories(dir);
+    }
   }
 
   /**
