@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +43,6 @@ final class MeasureCommand implements Callable<Integer> {
   /** Largest initrd read. */
   static final long MAX_INITRD = 1L << 30;
   /** Largest guest the offline layout accepts (the sparse memory stores only written pages). */
-  static final long MAX_MEMORY = 1L << 40;
 
   @Spec CommandSpec spec;
 
@@ -76,7 +74,7 @@ final class MeasureCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     long memoryBytes;
     try {
-      memoryBytes = parseSize(memory);
+      memoryBytes = MemorySize.parse(memory);
     } catch (IllegalArgumentException e) {
       err.println("carapace measure: " + e.getMessage());
       return Carapace.USAGE;
@@ -132,33 +130,5 @@ final class MeasureCommand implements Callable<Integer> {
     }
     err.println("carapace measure: " + message);
     return Carapace.REJECTED;
-  }
-
-  /** Bytes from "268435456", "256M", "4G", "512k"; positive, page-aligned, at most 1 TiB. */
-  static long parseSize(String text) {
-    String t = text.trim().toUpperCase(Locale.ROOT);
-    long unit = 1;
-    if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
-      unit = switch (t.charAt(t.length() - 1)) {
-        case 'K' -> 1L << 10;
-        case 'M' -> 1L << 20;
-        default -> 1L << 30;
-      };
-      t = t.substring(0, t.length() - 1);
-    }
-    long value;
-    try {
-      value = Long.parseLong(t);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--memory " + text + " is not a size like 256M");
-    }
-    if (value <= 0 || value > MAX_MEMORY / unit) {
-      throw new IllegalArgumentException("--memory must be between 1 byte and 1T, got " + text);
-    }
-    long bytes = value * unit;
-    if (bytes % 4096 != 0) {
-      throw new IllegalArgumentException("--memory must be a multiple of 4K, got " + text);
-    }
-    return bytes;
   }
 }

@@ -121,7 +121,7 @@ final class RuntimeCommand {
     ObjectNode request(SandboxClient c) {
       ObjectNode r = c.request("create").put("name", name)
           .put("kernel", kernel.toAbsolutePath().toString())
-          .put("memory", VmRunCommand.parseSize(memory)).put("vcpus", vcpus);
+          .put("memory", MemorySize.parse(memory)).put("vcpus", vcpus);
       if (initrd != null) {
         r.put("initrd", initrd.toAbsolutePath().toString());
       }
@@ -134,7 +134,7 @@ final class RuntimeCommand {
     @Override
     public Integer call() {
       try {
-        VmRunCommand.parseSize(memory);
+        MemorySize.parse(memory);
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println("carapace runtime create: " + e.getMessage());
         return Carapace.USAGE;

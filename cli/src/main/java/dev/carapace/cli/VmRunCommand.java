@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,7 +79,7 @@ final class VmRunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     long memoryBytes;
     try {
-      memoryBytes = parseSize(memory);
+      memoryBytes = MemorySize.parse(memory);
     } catch (IllegalArgumentException e) {
       return fail(err, Carapace.USAGE, "USAGE", e.getMessage());
     }
@@ -191,29 +190,6 @@ final class VmRunCommand implements Callable<Integer> {
     }
     err.flush();
     return code;
-  }
-
-  /** Parses "256M", "1G", "65536K" or a plain byte count. */
-  static long parseSize(String text) {
-    String t = text.trim().toUpperCase(Locale.ROOT);
-    long unit = 1;
-    if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
-      unit = switch (t.charAt(t.length() - 1)) {
-        case 'K' -> 1L << 10;
-        case 'M' -> 1L << 20;
-        default -> 1L << 30;
-      };
-      t = t.substring(0, t.length() - 1);
-    }
-    try {
-      long v = Long.parseLong(t);
-      if (v <= 0 || v > Long.MAX_VALUE / unit) {
-        throw new IllegalArgumentException("--memory must be positive, got " + text);
-      }
-      return v * unit;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--memory must be a size like 256M, got " + text);
-    }
   }
 
   /** Console bytes to the command's stdout writer (Latin-1, flushed per line). */

@@ -96,8 +96,8 @@ class MeasureCommandTest {
 
   @Test
   void parseSizeWhenSuffixedThenBytes() {
-    assertThat(MeasureCommand.parseSize("256M")).isEqualTo(256L << 20);
-    assertThat(MeasureCommand.parseSize("4g")).isEqualTo(4L << 30);
-    assertThat(MeasureCommand.parseSize("8192")).isEqualTo(8192);
+    assertThat(MemorySize.parse("256M")).isEqualTo(256L << 20);
+    assertThat(MemorySize.parse("4g")).isEqualTo(4L << 30);
+    assertThat(MemorySize.parse("8192")).isEqualTo(8192);
   }
 }

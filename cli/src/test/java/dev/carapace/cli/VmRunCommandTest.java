@@ -38,8 +38,16 @@ class VmRunCommandTest {
 
   @Test
   void parseSizeWhenUnitsGivenThenBytes() {
-    assertThat(VmRunCommand.parseSize("256M")).isEqualTo(256L << 20);
-    assertThat(VmRunCommand.parseSize("1g")).isEqualTo(1L << 30);
-    assertThat(VmRunCommand.parseSize("4096")).isEqualTo(4096);
+    assertThat(MemorySize.parse("256M")).isEqualTo(256L << 20);
+    assertThat(MemorySize.parse("1g")).isEqualTo(1L << 30);
+    assertThat(MemorySize.parse("4096")).isEqualTo(4096);
+  }
+
+  @Test
+  void parseSizeWhenZeroUnalignedOrNotASizeThenRefusedAlikeForEveryCommand() {
+    for (String bad : new String[] {"0", "1000", "12X", "2T"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> MemorySize.parse(bad))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 }
