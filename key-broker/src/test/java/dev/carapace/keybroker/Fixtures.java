@@ -1,6 +1,7 @@
 package dev.carapace.keybroker;
 
 import dev.carapace.attestation.service.evidence.DevelopmentPkis;
+import dev.carapace.keybroker.admin.AdminTokens;
 import dev.carapace.snp.report.Product;
 import dev.carapace.snp.simulate.SnpDevelopmentPki;
 import dev.carapace.snp.simulate.SnpReportSimulator;
@@ -9,15 +10,14 @@ import dev.carapace.tdx.simulate.SimulatedPlatform;
 import dev.carapace.tdx.simulate.TdxQuoteSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -76,23 +76,11 @@ final class Fixtures {
 
   /** An EdDSA admin JWT as Trustee's docker-compose set-up makes them. */
   static String adminToken(KeyPair key, String role, long expiresInSeconds) throws Exception {
-    long now = Instant.now().getEpochSecond();
-    String header = b64("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}");
-    String payload = b64("{\"iss\":\"test\",\"sub\":\"admin\",\"aud\":[\"KBS\"],\"role\":\""
-        + role + "\",\"iat\":" + now + ",\"exp\":" + (now + expiresInSeconds) + "}");
-    Signature s = Signature.getInstance("Ed25519");
-    s.initSign(key.getPrivate());
-    s.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-    return header + "." + payload + "."
-        + Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
+    return AdminTokens.ed25519(key.getPrivate(), "admin", role, Instant.now(),
+        Duration.ofSeconds(expiresInSeconds));
   }
 
   static String adminToken() throws Exception {
     return adminToken(ADMIN, "admin", 600);
-  }
-
-  private static String b64(String s) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,6 @@
 package dev.carapace.kbs.protocol;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Constants of the KBS protocol as Trustee 0.4.0 and CoCo guests use them. */
@@ -19,6 +20,10 @@ public final class KbsProtocol {
   public static final int NONCE_BYTES = 32;
   /** Largest request body Trustee accepts by default. */
   public static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+  /** The TEE names of kbs-types' {@code Tee} (the {@code tee} of an auth request). */
+  public static final Set<String> TEES = Set.of("tdx", "snp", "sgx", "az-snp-vtpm",
+      "az-tdx-vtpm", "cca", "csv", "se", "tpm", "hygondcu", "nvidia", "sample", "sampledevice");
 
   /** One segment of a resource path: letters, digits, '_', '-', '.'; not starting with '.'. */
   public static final Pattern RESOURCE_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*");

@@ -7,6 +7,7 @@ import dev.carapace.guest.kbs.KbsClient;
 import dev.carapace.guest.kbs.KbsClientException;
 import dev.carapace.guest.kbs.Resource;
 import dev.carapace.keybroker.KeyBrokerApplication;
+import dev.carapace.keybroker.admin.AdminTokens;
 import dev.carapace.tdx.measure.Rtmr;
 import dev.carapace.tdx.simulate.DevelopmentPki;
 import dev.carapace.tdx.simulate.SimulatedPlatform;
@@ -26,7 +27,6 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -304,16 +304,8 @@ public final class Demo {
     }
 
     private String token() throws Exception {
-      long now = Instant.now().getEpochSecond();
-      Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-      String header = b64.encodeToString("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}".getBytes(
-          StandardCharsets.UTF_8));
-      String claims = b64.encodeToString(("{\"sub\":\"demo-admin\",\"role\":\"admin\",\"iat\":"
-          + now + ",\"exp\":" + (now + 300) + "}").getBytes(StandardCharsets.UTF_8));
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(key.getPrivate());
-      s.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
-      return header + "." + claims + "." + b64.encodeToString(s.sign());
+      return AdminTokens.ed25519(key.getPrivate(), "demo-admin", "admin", Instant.now(),
+          Duration.ofMinutes(5));
     }
   }
 }

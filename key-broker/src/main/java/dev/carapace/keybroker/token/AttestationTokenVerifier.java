@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import dev.carapace.kbs.protocol.KbsJson;
+import dev.carapace.kbs.protocol.KbsProtocol;
 import dev.carapace.kbs.protocol.KbsProtocolException;
 import dev.carapace.kbs.protocol.TeePublicKey;
 import dev.carapace.keybroker.attest.AttestationRefusedException;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,8 +38,6 @@ public final class AttestationTokenVerifier {
   private static final Duration LEEWAY = Duration.ofSeconds(30);
   /** Largest token accepted (Trustee's verbose TDX tokens are tens of KiB). */
   public static final int MAX_TOKEN_CHARS = 256 * 1024;
-  private static final Set<String> TEES = Set.of("tdx", "snp", "sample", "sgx", "az-snp-vtpm",
-      "az-tdx-vtpm", "cca", "csv", "se");
 
   private final Attestor attestor;
   private final Clock clock;
@@ -81,7 +79,7 @@ public final class AttestationTokenVerifier {
     if (signature.length != 64 || !es256(key, parts[0] + "." + parts[1], signature)) {
       throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token signature is invalid");
     }
-    return readClaims(payload(parts), true);
+    return readClaims(payload(parts));
   }
 
   /**
@@ -98,7 +96,7 @@ public final class AttestationTokenVerifier {
       }
       return known;
     }
-    VerifiedAttestation v = readClaims(payload(split(token)), true);
+    VerifiedAttestation v = readClaims(payload(split(token)));
     if (trusted.size() >= TRUSTED_CACHE) {
       trusted.clear();
     }
@@ -166,7 +164,7 @@ public final class AttestationTokenVerifier {
     }
   }
 
-  private VerifiedAttestation readClaims(byte[] payload, boolean checkTime)
+  private VerifiedAttestation readClaims(byte[] payload)
       throws TokenRejectedException {
     JsonNode claims;
     try {
@@ -180,11 +178,11 @@ public final class AttestationTokenVerifier {
       throw new TokenRejectedException(Reason.MALFORMED, "the token has no numeric exp");
     }
     Instant expiresAt = Instant.ofEpochSecond(exp.asLong());
-    if (checkTime && !now.isBefore(expiresAt.plus(LEEWAY))) {
+    if (!now.isBefore(expiresAt.plus(LEEWAY))) {
       throw new TokenRejectedException(Reason.EXPIRED, "the token expired at " + expiresAt);
     }
     JsonNode iat = claims.get("iat");
-    if (checkTime && iat != null && iat.isNumber()
+    if (iat != null && iat.isNumber()
         && Instant.ofEpochSecond(iat.asLong()).isAfter(now.plus(LEEWAY))) {
       throw new TokenRejectedException(Reason.MALFORMED, "the token was issued in the future");
     }
@@ -203,7 +201,7 @@ public final class AttestationTokenVerifier {
     String tee = null;
     for (var it = annotated.fieldNames(); it.hasNext(); ) {
       String name = it.next();
-      if (TEES.contains(name)) {
+      if (KbsProtocol.TEES.contains(name)) {
         tee = name;
         break;
       }

@@ -62,8 +62,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(KbsProtocol.PREFIX)
 public class KbsController {
   private static final Logger LOG = LoggerFactory.getLogger(KbsController.class);
-  private static final Set<String> TEES = Set.of("tdx", "snp", "sample", "sgx", "az-snp-vtpm",
-      "az-tdx-vtpm", "cca", "csv", "se", "tpm", "hygondcu", "nvidia", "sampledevice");
   private static final DateTimeFormatter COOKIE_DATE =
       DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
@@ -107,7 +105,7 @@ public class KbsController {
       throw attestationError("RCAR handshake Auth failed: KBS Client Protocol Version Mismatch:"
           + " expect =" + KbsProtocol.VERSION + " while the request is " + auth.version());
     }
-    if (!TEES.contains(auth.tee())) {
+    if (!KbsProtocol.TEES.contains(auth.tee())) {
       throw attestationError("RCAR handshake Auth failed: unknown tee \"" + auth.tee() + "\"");
     }
     Session s = sessions.create(auth.tee());
